@@ -1,0 +1,404 @@
+"""Telegram through python-telegram-bot 22: inbound updates → IncomingMessage, outbound sends.
+
+PTB's Application is used without its JobQueue (the app owns the scheduler) and, in webhook
+mode, without its Updater (our aiohttp server receives the webhook).  The Bot API base URL is
+configurable for a self-hosted Bot API server and for the tests' fake server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
+
+from bot.core.events import (
+    Attachment,
+    ChatRef,
+    IncomingMessage,
+    Platform,
+    ReplyRef,
+    UserRef,
+)
+from bot.core.messenger import (
+    Button,
+    Capabilities,
+    Media,
+    OutMessage,
+    SendError,
+    SendErrorKind,
+    SentRef,
+)
+from bot.textsplit import split_text
+
+log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+TELEGRAM_CAPS = Capabilities(max_text=4096, buttons=True, pin=True, edit=True, video=True,
+                             albums=True, photo_url_only=False)
+
+Dispatch = Callable[[IncomingMessage], Awaitable[object]]
+
+
+def _retry_seconds(value: object) -> float:
+    """``RetryAfter.retry_after`` is an int or a timedelta depending on PTB settings."""
+    seconds = getattr(value, "total_seconds", None)
+    return float(seconds()) if callable(seconds) else float(value)  # type: ignore[arg-type]
+
+
+def classify(exc: TelegramError) -> SendError:
+    """Map a PTB exception to the outbox's vocabulary."""
+    if isinstance(exc, RetryAfter):
+        return SendError(SendErrorKind.RETRY_AFTER, str(exc),
+                         retry_after=_retry_seconds(exc.retry_after))
+    if isinstance(exc, ChatMigrated):
+        return SendError(SendErrorKind.MIGRATED, str(exc), new_chat_id=str(exc.new_chat_id))
+    if isinstance(exc, Forbidden):
+        return SendError(SendErrorKind.FORBIDDEN, exc.message)
+    if isinstance(exc, BadRequest):
+        text = exc.message.lower()
+        if "chat not found" in text or "group chat was deactivated" in text:
+            return SendError(SendErrorKind.NOT_FOUND, exc.message)
+        return SendError(SendErrorKind.BAD_REQUEST, exc.message)
+    if isinstance(exc, TimedOut | NetworkError):
+        return SendError(SendErrorKind.TRANSIENT, str(exc))
+    return SendError(SendErrorKind.TRANSIENT, str(exc))
+
+
+def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data[:64])
+                                  for b in row] for row in rows])
+
+
+def render_html(title: str | None, text: str) -> str:
+    """Plain text → Telegram HTML: escape everything, bold the title."""
+    body = html.escape(text, quote=False)
+    if title:
+        return f"<b>{html.escape(title, quote=False)}</b>\n{body}" if body else (
+            f"<b>{html.escape(title, quote=False)}</b>")
+    return body
+
+
+class TelegramMessenger:
+    """Send to Telegram chats through a PTB ``Bot``."""
+
+    platform = Platform.TELEGRAM
+    capabilities = TELEGRAM_CAPS
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: str, message: OutMessage) -> SentRef:
+        """Send text (split at 4096), media and buttons; raise SendError on failure."""
+        sent = SentRef()
+        try:
+            await self._send(chat_id, message, sent)
+        except TelegramError as exc:
+            raise classify(exc) from exc
+        return sent
+
+    async def _send(self, chat_id: str, message: OutMessage, sent: SentRef) -> None:
+        markup = _markup(message.buttons)
+        title_len = len(message.title) + 1 if message.title else 0
+        chunks = split_text(message.text, self.capabilities.max_text - title_len) or [""]
+        media = list(message.media)
+        if media:
+            caption_chunk = chunks[0] if len(media) == 1 else ""
+            caption = render_html(message.title, caption_chunk)
+            if len(caption_chunk) + title_len > CAPTION_LIMIT:
+                caption = render_html(message.title, "")
+            else:
+                chunks = chunks[1:]
+            only = len(chunks) == 0
+            for msg in await self._send_media(chat_id, media, caption,
+                                              markup if only else None, message):
+                sent.message_ids.append(str(msg.message_id))
+            title = None
+        else:
+            title = message.title
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            msg = await self.bot.send_message(
+                chat_id=chat_id, text=render_html(title if index == 0 else None, chunk),
+                parse_mode="HTML", reply_markup=markup if last else None,
+                disable_notification=message.silent,
+                reply_to_message_id=int(message.reply_to) if (
+                    message.reply_to and index == 0 and message.reply_to.isdigit()) else None)
+            sent.message_ids.append(str(msg.message_id))
+
+    async def _send_media(
+        self,
+        chat_id: str,
+        media: list[Media],
+        caption: str,
+        markup: InlineKeyboardMarkup | None,
+        message: OutMessage,
+    ) -> list[Message]:
+        if len(media) == 1:
+            item = media[0]
+            payload = self._input(item)
+            send = self.bot.send_video if item.kind == "video" else self.bot.send_photo
+            field = "video" if item.kind == "video" else "photo"
+            msg = await send(chat_id=chat_id, caption=caption or None, parse_mode="HTML",
+                             reply_markup=markup, disable_notification=message.silent,
+                             **{field: payload})
+            return [msg]
+        from telegram import InputMediaPhoto, InputMediaVideo
+
+        group = []
+        for i, item in enumerate(media[:10]):
+            cls = InputMediaVideo if item.kind == "video" else InputMediaPhoto
+            group.append(cls(self._input(item), caption=caption if i == 0 and caption else None,
+                             parse_mode="HTML"))
+        msgs = list(await self.bot.send_media_group(chat_id=chat_id, media=group,
+                                                    disable_notification=message.silent))
+        return msgs
+
+    @staticmethod
+    def _input(item: Media) -> object:
+        if item.file_id:
+            return item.file_id
+        if item.path:
+            return Path(item.path).read_bytes()
+        return item.url
+
+    async def edit_buttons(
+        self, chat_id: str, message_id: str, buttons: tuple[tuple[Button, ...], ...]
+    ) -> None:
+        """Replace a message's inline keyboard."""
+        try:
+            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=int(message_id),
+                                                     reply_markup=_markup(buttons))
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise classify(exc) from exc
+        except TelegramError as exc:
+            raise classify(exc) from exc
+
+    async def answer_button(self, callback_id: str, text: str | None = None) -> None:
+        """Answer a callback query (stops the button's spinner)."""
+        try:
+            await self.bot.answer_callback_query(callback_id, text=text)
+        except TelegramError as exc:
+            log.info("answerCallbackQuery failed: %s", exc)
+
+    async def pin(self, chat_id: str, message_id: str) -> bool:
+        """Pin a message; False when the bot is not allowed to."""
+        try:
+            return bool(await self.bot.pin_chat_message(chat_id=chat_id,
+                                                        message_id=int(message_id),
+                                                        disable_notification=True))
+        except (BadRequest, Forbidden) as exc:
+            log.info("cannot pin in %s: %s", chat_id, exc)
+            return False
+
+    async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
+        """Download a file by file_id, refusing files over ``max_bytes``."""
+        if attachment.size is not None and attachment.size > max_bytes:
+            raise SendError(SendErrorKind.BAD_REQUEST, "too big")
+        try:
+            file = await self.bot.get_file(attachment.ref)
+            if file.file_size is not None and file.file_size > max_bytes:
+                raise SendError(SendErrorKind.BAD_REQUEST, "too big")
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            raise classify(exc) from exc
+        if len(data) > max_bytes:
+            raise SendError(SendErrorKind.BAD_REQUEST, "too big")
+        return data
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool:
+        """True when ``user_id`` administers the Telegram group ``chat_id``."""
+        try:
+            member = await self.bot.get_chat_member(chat_id=chat_id, user_id=int(user_id))
+        except (TelegramError, ValueError):
+            return False
+        return member.status in ("administrator", "creator")
+
+
+def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> IncomingMessage | None:
+    """Normalise a PTB update; None for update types the bot ignores."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        source = query.message
+        if source is None or not hasattr(source, "chat"):
+            return None
+        return IncomingMessage(
+            chat=_chat(source.chat), sender=_user(query.from_user), text="",
+            message_id=str(source.message_id), date=source.date, button=query.data or "",
+            callback_id=str(query.id), addressed=True,
+            user_locale=query.from_user.language_code,
+        )
+    message = update.message
+    if message is None or message.from_user is None:
+        return None
+    text = message.text or message.caption or ""
+    reply = message.reply_to_message
+    reply_ref = None
+    if reply is not None:
+        reply_ref = ReplyRef(
+            message_id=str(reply.message_id),
+            sender=_user(reply.from_user) if reply.from_user else None,
+            text=reply.text or reply.caption or "",
+            attachments=_attachments(reply),
+            from_this_bot=bool(reply.from_user and reply.from_user.id == bot_id),
+        )
+    addressed = message.chat.type == "private" or bool(reply_ref and reply_ref.from_this_bot)
+    if bot_username and f"@{bot_username.lower()}" in text.lower():
+        addressed = True
+    return IncomingMessage(
+        chat=_chat(message.chat), sender=_user(message.from_user), text=text,
+        message_id=str(message.message_id), date=message.date,
+        attachments=_attachments(message), reply_to=reply_ref,
+        album_id=message.media_group_id, addressed=addressed,
+        migrated_to=str(message.migrate_to_chat_id) if message.migrate_to_chat_id else None,
+        user_locale=message.from_user.language_code,
+    )
+
+
+def _chat(chat) -> ChatRef:  # type: ignore[no-untyped-def]
+    return ChatRef(platform=Platform.TELEGRAM, id=str(chat.id), is_group=chat.type != "private",
+                   title=chat.title or chat.full_name)
+
+
+def _user(user) -> UserRef:  # type: ignore[no-untyped-def]
+    return UserRef(platform=Platform.TELEGRAM, id=str(user.id), name=user.full_name,
+                   username=user.username, is_bot=user.is_bot)
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    if message.photo:
+        best = message.photo[-1]
+        return (Attachment("photo", best.file_id, size=best.file_size, mime="image/jpeg"),)
+    if message.video:
+        v = message.video
+        return (Attachment("video", v.file_id, size=v.file_size, mime=v.mime_type),)
+    if message.document:
+        d = message.document
+        return (Attachment("document", d.file_id, size=d.file_size, mime=d.mime_type,
+                           file_name=d.file_name),)
+    return ()
+
+
+class TelegramAdapter:
+    """Runs PTB (polling, or webhook through our server) and feeds the pipeline."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_base_url: str,
+        dispatch: Callable[[IncomingMessage, TelegramMessenger], Awaitable[object]],
+        webhook: bool = False,
+        poll_timeout: int = 30,
+    ) -> None:
+        self._dispatch = dispatch
+        self.webhook = webhook
+        self.poll_timeout = poll_timeout
+        builder: ApplicationBuilder = (
+            Application.builder().token(token)
+            .base_url(f"{api_base_url}/bot").base_file_url(f"{api_base_url}/file/bot")
+            .get_updates_read_timeout(poll_timeout + 10)
+            .connect_timeout(10).read_timeout(20).write_timeout(20)
+        )
+        if webhook:
+            builder = builder.updater(None)
+        self.app = builder.build()
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.messenger = TelegramMessenger(self.app.bot)
+
+    @property
+    def username(self) -> str | None:
+        """The bot's @username (after start)."""
+        return self.app.bot.username
+
+    async def start(self, retry_delay: float = 2.0) -> None:
+        """Initialise (retrying while the API is unreachable) and start receiving updates."""
+        delay = retry_delay
+        while True:
+            try:
+                await self.app.initialize()
+                break
+            except (NetworkError, TimedOut) as exc:
+                log.warning("Telegram API unreachable at start (%s); retrying in %.0fs", exc,
+                            delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60)
+        await self.app.start()
+        if not self.webhook and self.app.updater is not None:
+            await self.app.updater.start_polling(
+                timeout=self.poll_timeout, poll_interval=0.0, bootstrap_retries=-1,
+                allowed_updates=["message", "callback_query", "my_chat_member"],
+                error_callback=lambda exc: log.warning("Telegram polling error: %s", exc))
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """Register our webhook URL with Telegram."""
+        await self.app.bot.set_webhook(url=url, secret_token=secret, allowed_updates=[
+            "message", "callback_query", "my_chat_member"])
+
+    async def set_commands(
+        self, everyone: list[tuple[str, str]], officials: list[tuple[str, str]],
+        language: str | None = None,
+    ) -> None:
+        """Register the command menu: residents' commands for all, more for chat admins."""
+        try:
+            await self.app.bot.set_my_commands(
+                [BotCommand(n, d) for n, d in everyone], scope=BotCommandScopeDefault(),
+                language_code=language)
+            await self.app.bot.set_my_commands(
+                [BotCommand(n, d) for n, d in everyone + officials],
+                scope=BotCommandScopeAllChatAdministrators(), language_code=language)
+        except TelegramError as exc:
+            log.warning("setMyCommands failed: %s", exc)
+
+    async def feed(self, data: dict) -> None:
+        """Queue a webhook update body (already JSON-decoded) for processing."""
+        update = Update.de_json(data, self.app.bot)
+        await self.app.update_queue.put(update)
+
+    async def _on_update(self, update: object, _context: object) -> None:
+        if not isinstance(update, Update):
+            return
+        if update.my_chat_member is not None:
+            return
+        incoming = to_incoming(update, self.app.bot.id, self.app.bot.username)
+        if incoming is None:
+            return
+        await self._dispatch(incoming, self.messenger)
+        if incoming.callback_id and not incoming.extras.get("answered"):
+            await self.messenger.answer_button(incoming.callback_id)
+
+    async def stop(self) -> None:
+        """Stop polling and shut PTB down."""
+        try:
+            if self.app.updater is not None and self.app.updater.running:
+                await self.app.updater.stop()
+            if self.app.running:
+                await self.app.stop()
+            await self.app.shutdown()
+        except Exception:
+            log.exception("error while stopping Telegram")

@@ -1,0 +1,224 @@
+"""The local web chat: a simulator page where a person picks who they are and which chat, and
+talks to the same pipeline and handlers as Telegram and Zalo.
+
+It trusts whoever opens it, so it listens on 127.0.0.1 unless explicitly allowed otherwise (see
+:func:`bot.config.load_settings`) and says on screen that it is a simulator.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tomllib
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, ReplyRef, UserRef
+from bot.core.messenger import Button, Capabilities, OutMessage, SendError, SendErrorKind, SentRef
+from bot.i18n import Translator
+from bot.media import MediaError, MediaStore
+from bot.textsplit import split_text
+
+WEB_CAPS = Capabilities(max_text=4096, buttons=True, pin=False, edit=True, video=True,
+                        albums=True, photo_url_only=False)
+DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.toml"
+PAGE = Path(__file__).resolve().parent.parent / "web" / "static" / "webchat.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A person the simulator can act as."""
+
+    id: str
+    name: str
+    role_key: str
+
+
+def load_demo() -> dict[str, Any]:
+    """The demo village, people and chats used by the simulator."""
+    return tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+class WebChatMessenger:
+    """Keeps each chat's transcript in memory; the page polls it."""
+
+    platform = Platform.WEB
+    capabilities = WEB_CAPS
+
+    def __init__(self, media: MediaStore) -> None:
+        self.media = media
+        self.transcripts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._ids = itertools.count(1)
+
+    def add(self, chat_id: str, entry: dict[str, Any]) -> str:
+        """Append an entry to a chat's transcript; return its id."""
+        entry["id"] = str(next(self._ids))
+        self.transcripts[chat_id].append(entry)
+        return entry["id"]
+
+    async def send(self, chat_id: str, message: OutMessage) -> SentRef:
+        """Append the bot's message (split like a platform would)."""
+        sent = SentRef()
+        chunks = split_text(message.text, self.capabilities.max_text) or [""]
+        media = [self.media.url(Path(m.path).name) if m.path else m.url for m in message.media]
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            sent.message_ids.append(self.add(chat_id, {
+                "from": "bot", "title": message.title if index == 0 else None, "text": chunk,
+                "media": [u for u in media if u] if index == 0 else [],
+                "buttons": [[{"text": b.text, "data": b.data} for b in row]
+                            for row in message.buttons] if last else [],
+            }))
+        return sent
+
+    async def edit_buttons(
+        self, chat_id: str, message_id: str, buttons: tuple[tuple[Button, ...], ...]
+    ) -> None:
+        """Replace the buttons of a transcript entry."""
+        for entry in self.transcripts.get(chat_id, []):
+            if entry["id"] == message_id:
+                entry["buttons"] = [[{"text": b.text, "data": b.data} for b in row]
+                                    for row in buttons]
+
+    async def answer_button(self, callback_id: str, text: str | None = None) -> None:
+        """Nothing to acknowledge in the simulator."""
+
+    async def pin(self, chat_id: str, message_id: str) -> bool:
+        """The simulator cannot pin."""
+        return False
+
+    async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
+        """Read an uploaded file back from the media folder."""
+        path = self.media.path(attachment.ref)
+        if path is None:
+            raise SendError(SendErrorKind.NOT_FOUND, "upload missing")
+        data = path.read_bytes()
+        if len(data) > max_bytes:
+            raise SendError(SendErrorKind.BAD_REQUEST, "too big")
+        return data
+
+
+class WebChat:
+    """Routes of the simulator page and its small JSON API."""
+
+    def __init__(
+        self,
+        *,
+        messenger: WebChatMessenger,
+        dispatch: Callable[[IncomingMessage, WebChatMessenger], Awaitable[object]],
+        i18n: Translator,
+        clock: Clock,
+        locale: str,
+    ) -> None:
+        self.messenger = messenger
+        self._dispatch = dispatch
+        self.i18n = i18n
+        self.clock = clock
+        self.locale = locale
+        demo = load_demo()
+        self.users = {u["id"]: Identity(u["id"], u["name"], u["role_key"])
+                      for u in demo["web"]["users"]}
+        self.groups = {g["id"]: g["title"] for g in demo["web"]["groups"]}
+        self._seq = itertools.count(1)
+
+    def chat_ref(self, chat_id: str, user_id: str) -> ChatRef:
+        """A group from the demo, or the private chat of ``user_id``."""
+        if chat_id in self.groups:
+            return ChatRef(Platform.WEB, chat_id, is_group=True, title=self.groups[chat_id])
+        return ChatRef(Platform.WEB, f"dm-{user_id}", is_group=False)
+
+    def setup(self, app: web.Application) -> None:
+        """Add the page and API routes."""
+        app.router.add_get("/", self.page)
+        app.router.add_get("/chat/api/config", self.config)
+        app.router.add_get("/chat/api/messages", self.messages)
+        app.router.add_post("/chat/api/send", self.send)
+
+    async def page(self, _request: web.Request) -> web.Response:
+        """The simulator page (strings from locales)."""
+        t = lambda key: self.i18n.t(self.locale, key)  # noqa: E731
+        html = Template(PAGE.read_text(encoding="utf-8")).safe_substitute(
+            lang=self.locale, title=t("webchat-title"), banner=t("webchat-banner"),
+            who=t("webchat-who"), where=t("webchat-where"), send=t("webchat-send"),
+            placeholder=t("webchat-placeholder"), photo=t("webchat-photo"),
+            private=t("webchat-private"), reply=t("webchat-reply"))
+        return web.Response(text=html, content_type="text/html")
+
+    async def config(self, _request: web.Request) -> web.Response:
+        """Identities and chats to choose from."""
+        users = [{"id": u.id, "name": u.name, "role": self.i18n.t(self.locale, u.role_key)}
+                 for u in self.users.values()]
+        groups = [{"id": gid, "title": title} for gid, title in self.groups.items()]
+        return web.json_response({"users": users, "groups": groups})
+
+    async def messages(self, request: web.Request) -> web.Response:
+        """Transcript entries of a chat after a given id."""
+        user = request.query.get("user", "")
+        if user not in self.users:
+            return web.json_response({"error": "unknown user"}, status=400)
+        chat = self.chat_ref(request.query.get("chat", ""), user)
+        after = int(request.query.get("after", "0") or 0)
+        items = [e for e in self.messenger.transcripts.get(chat.id, []) if int(e["id"]) > after]
+        return web.json_response({"chat": chat.id, "messages": items})
+
+    async def send(self, request: web.Request) -> web.Response:
+        """A message (text, optional photo, optional reply) or a button press from the page."""
+        try:
+            if request.content_type.startswith("multipart/"):
+                form = await request.post()
+                fields = {k: v for k, v in form.items() if isinstance(v, str)}
+                upload = form.get("photo")
+            else:
+                fields = await request.json()
+                upload = None
+        except (ValueError, json.JSONDecodeError):
+            return web.json_response({"error": "bad body"}, status=400)
+        user = str(fields.get("user", ""))
+        if user not in self.users:
+            return web.json_response({"error": "unknown user"}, status=400)
+        chat = self.chat_ref(str(fields.get("chat", "")), user)
+        ident = self.users[user]
+        sender = UserRef(Platform.WEB, user, name=ident.name, username=user)
+        text = str(fields.get("text", ""))[:8000]
+        attachments: tuple[Attachment, ...] = ()
+        if upload is not None and hasattr(upload, "file"):
+            data = upload.file.read(self.messenger.media.max_bytes + 1)
+            try:
+                stored = self.messenger.media.save_image(data)
+                attachments = (Attachment("photo", stored.name, size=len(data)),)
+            except MediaError as exc:
+                attachments = (Attachment("document", "", size=len(data),
+                                          file_name=getattr(upload, "filename", None),
+                                          mime=exc.code),)
+        reply_id = str(fields.get("reply_to", "") or "")
+        reply = self._reply_ref(chat.id, reply_id) if reply_id else None
+        msg_id = self.messenger.add(chat.id, {
+            "from": user, "name": ident.name, "text": text,
+            "media": [self.messenger.media.url(a.ref) for a in attachments if a.ref],
+            "buttons": [], "reply_to": reply_id or None})
+        button = fields.get("button")
+        incoming = IncomingMessage(
+            chat=chat, sender=sender, text=text if not button else "", message_id=msg_id,
+            date=self.clock.now(), attachments=attachments, reply_to=reply,
+            addressed=True, button=str(button) if button else None,
+            callback_id=f"web-{next(self._seq)}" if button else None)
+        await self._dispatch(incoming, self.messenger)
+        return web.json_response({"ok": True, "chat": chat.id, "id": msg_id})
+
+    def _reply_ref(self, chat_id: str, message_id: str) -> ReplyRef | None:
+        for entry in self.messenger.transcripts.get(chat_id, []):
+            if entry["id"] == message_id:
+                from_bot = entry["from"] == "bot"
+                sender = None if from_bot else UserRef(Platform.WEB, entry["from"],
+                                                       name=entry.get("name", ""))
+                media = tuple(Attachment("photo", Path(u).name) for u in entry.get("media", []))
+                return ReplyRef(message_id=message_id, sender=sender, text=entry["text"],
+                                attachments=media, from_this_bot=from_bot)
+        return None

@@ -1,0 +1,288 @@
+"""Zalo Bot Platform through python-zalo-bot 0.1.9, with its gaps handled here, once.
+
+SDK gaps handled in this file (see README "Zalo notes"):
+- ``BaseRequest.post`` returns ``json["result"]`` on HTTP 200 and ignores ``ok:false``: an idle
+  getUpdates (error 408) and a quota error (429) would silently become ``None``.
+  :class:`ZaloRequest` raises :class:`ZaloApiError` for ``ok:false`` and maps 408 to "no update".
+- ``Message.de_json`` reads ``photo_url`` but not ``photo``/``caption``, and has no chat type
+  filter: we normalise from the raw message dict the SDK keeps in ``api_kwargs``.
+- ``set_webhook``/``delete_webhook`` wrap ``asyncio.run`` (they break inside a running loop): we
+  call the SDK's async ``_post`` for those methods instead.
+- ``getUpdates`` has no offset, and Zalo may redeliver and echo the bot's own sends: we drop
+  ``is_bot`` senders and the bot's own id here, and the pipeline dedupes by message_id.
+- Incoming photo URLs expire: features download them at once through :meth:`download`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import httpx
+from zalo_bot import Bot
+from zalo_bot.error import NetworkError, ZaloError
+from zalo_bot.request import HTTPXRequest
+
+from bot.core.commands import strip_mention
+from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, UserRef
+from bot.core.messenger import (
+    Button,
+    Capabilities,
+    OutMessage,
+    SendError,
+    SendErrorKind,
+    SentRef,
+)
+from bot.textsplit import split_text
+
+log = logging.getLogger(__name__)
+
+ZALO_CAPS = Capabilities(max_text=2000, buttons=False, pin=False, edit=False, video=False,
+                         albums=False, photo_url_only=True)
+
+
+class ZaloApiError(ZaloError):
+    """An ``ok:false`` answer from the Zalo Bot API."""
+
+    def __init__(self, error_code: int, description: str) -> None:
+        super().__init__(f"{error_code} {description}")
+        self.error_code = error_code
+        self.description = description
+
+
+class ZaloRequest(HTTPXRequest):
+    """The SDK's HTTPX request, but honouring ``ok:false`` envelopes."""
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict:
+        """Decode the envelope; raise :class:`ZaloApiError` unless ``ok`` (408 = no update)."""
+        try:
+            data = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise ZaloApiError(502, "invalid JSON from Zalo") from exc
+        if not isinstance(data, dict):
+            raise ZaloApiError(502, "unexpected body from Zalo")
+        if data.get("ok") is False:
+            code = int(data.get("error_code") or 0)
+            if code == 408:
+                return {"ok": True, "result": None}
+            raise ZaloApiError(code, str(data.get("description") or ""))
+        return data
+
+
+def classify(exc: Exception) -> SendError:
+    """Map SDK and API errors to the outbox's vocabulary."""
+    if isinstance(exc, ZaloApiError):
+        if exc.error_code == 429:
+            return SendError(SendErrorKind.QUOTA, exc.description)
+        if exc.error_code == 404:
+            return SendError(SendErrorKind.NOT_FOUND, exc.description)
+        if exc.error_code in (400, 425):
+            return SendError(SendErrorKind.BAD_REQUEST, exc.description)
+        if exc.error_code == 401:
+            return SendError(SendErrorKind.FORBIDDEN, "token rejected")
+        return SendError(SendErrorKind.TRANSIENT, f"{exc.error_code} {exc.description}")
+    return SendError(SendErrorKind.TRANSIENT, str(exc))
+
+
+def unwrap(body: object) -> dict:
+    """Accept a webhook body wrapped ``{ok, result}`` or flat ``{event_name, message}``."""
+    if isinstance(body, dict) and isinstance(body.get("result"), dict):
+        body = body["result"]
+    if not isinstance(body, dict) or not isinstance(body.get("message"), dict):
+        raise ValueError("no message in Zalo update")
+    return body
+
+
+def to_incoming(event: dict, bot_id: str, names: list[str]) -> IncomingMessage | None:
+    """Normalise a raw Zalo event; None for the bot's own echoes and other bots."""
+    raw = event["message"]
+    sender, chat = raw.get("from") or {}, raw.get("chat") or {}
+    sender_id, chat_id = str(sender.get("id") or ""), str(chat.get("id") or "")
+    message_id = str(raw.get("message_id") or "")
+    if not sender_id or not chat_id or not message_id:
+        raise ValueError("Zalo message without sender, chat or id")
+    if sender.get("is_bot") or sender_id == bot_id:
+        return None
+    is_group = str(chat.get("chat_type") or "").upper() == "GROUP"
+    text = str(raw.get("text") or raw.get("caption") or "")
+    text, _ = strip_mention(text, names)
+    if is_group and text.startswith("@") and " /" in text:
+        text = text[text.index(" /") + 1:]
+    photo = raw.get("photo") or raw.get("photo_url")
+    attachments = (Attachment("photo", str(photo)),) if photo else ()
+    extras = {"event": str(event.get("event_name") or "")}
+    date_ms = raw.get("date")
+    date = datetime.fromtimestamp(date_ms / 1000, UTC) if isinstance(date_ms, int | float) else (
+        datetime.now(UTC))
+    name = str(sender.get("display_name") or sender.get("name") or sender.get("first_name")
+               or "")
+    return IncomingMessage(
+        chat=ChatRef(Platform.ZALO, chat_id, is_group=is_group),
+        sender=UserRef(Platform.ZALO, sender_id, name=name),
+        text=text.strip(), message_id=message_id, date=date, attachments=attachments,
+        addressed=True, extras=extras,
+    )
+
+
+class ZaloMessenger:
+    """Send to Zalo chats through the SDK's ``Bot``."""
+
+    platform = Platform.ZALO
+    capabilities = ZALO_CAPS
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: str, message: OutMessage) -> SentRef:
+        """Send plain text (split at 2000) and photos by public URL."""
+        sent = SentRef()
+        text = f"{message.title}\n{message.text}" if message.title else message.text
+        chunks = split_text(text, self.capabilities.max_text)
+        try:
+            for item in message.media:
+                if not item.url:
+                    continue
+                caption = ""
+                if chunks and len(message.media) == 1:
+                    caption = chunks.pop(0)
+                result = await self.bot.send_photo(chat_id, caption, item.url)
+                sent.message_ids.append(str(getattr(result, "message_id", "") or ""))
+            for chunk in chunks:
+                result = await self.bot.send_message(chat_id, chunk)
+                sent.message_ids.append(str(getattr(result, "message_id", "") or ""))
+        except (ZaloError, httpx.HTTPError) as exc:
+            raise classify(exc) from exc
+        return sent
+
+    async def edit_buttons(
+        self, chat_id: str, message_id: str, buttons: tuple[tuple[Button, ...], ...]
+    ) -> None:
+        """Zalo has no inline buttons: nothing to edit."""
+
+    async def answer_button(self, callback_id: str, text: str | None = None) -> None:
+        """Zalo has no inline buttons: nothing to answer."""
+
+    async def pin(self, chat_id: str, message_id: str) -> bool:
+        """The Zalo Bot API cannot pin."""
+        return False
+
+    async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
+        """Fetch an incoming photo URL (it expires soon), refusing more than ``max_bytes``.
+
+        httpx, not aiohttp: Zalo's CDN has been seen sending duplicate headers that aiohttp's
+        client parser rejects.
+        """
+        data = bytearray()
+        try:
+            async with httpx.AsyncClient(timeout=20, follow_redirects=True) as client, (
+                client.stream("GET", attachment.ref)
+            ) as resp:
+                if resp.status_code != 200:
+                    raise SendError(SendErrorKind.NOT_FOUND, f"photo URL gave {resp.status_code}")
+                length = resp.headers.get("content-length")
+                if length and length.isdigit() and int(length) > max_bytes:
+                    raise SendError(SendErrorKind.BAD_REQUEST, "too big")
+                async for part in resp.aiter_bytes():
+                    data.extend(part)
+                    if len(data) > max_bytes:
+                        raise SendError(SendErrorKind.BAD_REQUEST, "too big")
+        except httpx.HTTPError as exc:
+            raise SendError(SendErrorKind.TRANSIENT, str(exc)) from exc
+        return bytes(data)
+
+
+class ZaloAdapter:
+    """Long-polls getUpdates (one update per call) or receives webhooks; feeds the pipeline."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_base_url: str,
+        dispatch: Callable[[IncomingMessage, ZaloMessenger], Awaitable[object]],
+        webhook: bool = False,
+        poll_timeout: int = 30,
+        bot_name: str | None = None,
+    ) -> None:
+        self.bot = Bot(token, base_url=api_base_url)
+        # The SDK builds two plain HTTPXRequest objects; swap in ours (see module docstring).
+        self.bot._request = (ZaloRequest(read_timeout=5), ZaloRequest(read_timeout=20))
+        self._dispatch = dispatch
+        self.webhook = webhook
+        self.poll_timeout = poll_timeout
+        self.messenger = ZaloMessenger(self.bot)
+        self.bot_id = ""
+        self.names: list[str] = [bot_name] if bot_name else []
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    async def start(self, retry_delay: float = 2.0) -> None:
+        """Check the token (retrying while unreachable), then poll unless in webhook mode."""
+        delay = retry_delay
+        while True:
+            try:
+                await self.bot.initialize()
+                break
+            except (NetworkError, ZaloApiError) as exc:
+                if isinstance(exc, ZaloApiError) and exc.error_code == 401:
+                    raise
+                log.warning("Zalo API unreachable at start (%s); retrying in %.0fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60)
+        me = self.bot._bot_user
+        self.bot_id = str(me.id)
+        self.names += [n for n in (me.display_name, me.account_name) if n]
+        if not self.webhook:
+            with contextlib.suppress(ZaloError):
+                await self.bot._post("deleteWebhook")
+            self._task = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """Register our webhook URL (async; the SDK's own wrapper calls asyncio.run)."""
+        await self.bot._post("setWebhook", {"url": url, "secret_token": secret})
+
+    async def _poll(self, max_backoff: float = 30.0) -> None:
+        backoff = 1.0
+        while not self._stopping.is_set():
+            try:
+                update = await self.bot.get_update(timeout=self.poll_timeout)
+            except asyncio.CancelledError:
+                raise
+            except (ZaloError, httpx.HTTPError) as exc:
+                log.warning("Zalo getUpdates failed (%s); retrying in %.0fs", exc, backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), backoff)
+                backoff = min(backoff * 2, max_backoff)
+                continue
+            backoff = 1.0
+            if update is None:
+                continue
+            await self.feed({"event_name": update.api_kwargs.get("event_name"),
+                             "message": dict(update.message.api_kwargs) if update.message
+                             else None})
+
+    async def feed(self, body: object) -> None:
+        """Process one raw event (from polling or the webhook)."""
+        try:
+            event = unwrap(body)
+            incoming = to_incoming(event, self.bot_id, self.names)
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("ignored malformed Zalo update: %s", exc)
+            return
+        if incoming is not None:
+            await self._dispatch(incoming, self.messenger)
+
+    async def stop(self) -> None:
+        """Stop polling and close the HTTP clients."""
+        self._stopping.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        with contextlib.suppress(Exception):
+            await self.bot.shutdown()

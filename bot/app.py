@@ -1,0 +1,168 @@
+"""Composition root: settings → database → pipeline → adapters → features → web server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from bot.clock import Clock, SystemClock
+from bot.config import ConfigError, Settings
+from bot.core.events import IncomingMessage, Platform
+from bot.core.messenger import Messenger
+from bot.core.pipeline import Pipeline
+from bot.core.router import Role, Router
+from bot.core.services import Services
+from bot.db.engine import Database
+from bot.i18n import Translator
+from bot.media import MediaStore
+from bot.web.server import WebServer
+
+log = logging.getLogger(__name__)
+
+
+class VillageBot:
+    """The whole running bot; ``start``/``stop`` are what tests and the CLI call."""
+
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None,
+        routers: list[Router] | None = None,
+    ) -> None:
+        if routers is None:
+            from handlers import FEATURES
+
+            routers = FEATURES
+        self.settings = settings
+        self.routers = routers
+        self.db = Database(settings.database_url)
+        self.media = MediaStore(settings.media_dir, settings.public_base_url,
+                                settings.max_photo_bytes)
+        self.services = Services(settings=settings, db=self.db, clock=clock or SystemClock(),
+                                 i18n=Translator(default=settings.default_locale))
+        self.services.extras["media"] = self.media
+        self.pipeline = Pipeline(self.services, routers)
+        self.web = WebServer(self.services, self.media)
+        self.telegram = None
+        self.zalo = None
+        self.webchat = None
+        self._stopped = asyncio.Event()
+
+    async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
+        """Hand one message to the pipeline (what every adapter calls)."""
+        await self.pipeline.handle(msg, messenger)
+
+    async def start(self) -> None:
+        """Migrate, start every configured platform and feature, then listen."""
+        s = self.settings
+        await self.db.upgrade()
+        if s.web_chat_enabled:
+            await self._start_webchat()
+        if s.telegram_bot_token is not None:
+            await self._start_telegram()
+        if s.zalo_bot_token is not None:
+            await self._start_zalo()
+        for router in self.routers:
+            for hook in router.start_hooks:
+                await hook(self.services)
+        self.web.add_feature_routes(self.routers)
+        port = await self.web.start(s.web_host, s.web_port)
+        log.info("listening on http://%s:%s (platforms: %s)", s.web_host, port,
+                 ", ".join(p.value for p in self.services.messengers) or "none")
+
+    async def _start_webchat(self) -> None:
+        from bot.adapters.webchat import WebChat, WebChatMessenger
+        from bot.demo import seed_demo
+
+        messenger = WebChatMessenger(self.media)
+        self.webchat = WebChat(messenger=messenger, dispatch=self.dispatch,
+                               i18n=self.services.i18n, clock=self.services.clock,
+                               locale=self.settings.default_locale)
+        self.webchat.setup(self.web.app)
+        self.services.messengers[Platform.WEB] = messenger
+        self.services.bot_usernames[Platform.WEB] = "villagebot"
+        self.services.admins = self.services.admins | {("web", "admin")}
+        if self.settings.demo_data:
+            await seed_demo(self.services)
+
+    def _menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        everyone, officials = [], []
+        for cmd in self.pipeline.table.commands:
+            if not cmd.menu or cmd.help_key is None or cmd.role is Role.ADMIN:
+                continue
+            item = (cmd.name, self.services.i18n.t(locale, cmd.help_key)[:256])
+            (everyone if cmd.role is Role.RESIDENT else officials).append(item)
+        return everyone, officials
+
+    async def _start_telegram(self) -> None:
+        from bot.adapters.telegram import TelegramAdapter
+
+        s = self.settings
+        assert s.telegram_bot_token is not None
+        webhook = s.telegram_mode == "webhook"
+        if webhook and (not s.public_base_url or s.telegram_webhook_secret is None):
+            raise ConfigError("TELEGRAM_WEBHOOK_SECRET",
+                              "webhook mode needs PUBLIC_BASE_URL and a secret")
+        self.telegram = TelegramAdapter(
+            token=s.telegram_bot_token.get_secret_value(), api_base_url=s.telegram_api_base_url,
+            dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout)
+        await self.telegram.start()
+        self.services.messengers[Platform.TELEGRAM] = self.telegram.messenger
+        self.services.bot_usernames[Platform.TELEGRAM] = self.telegram.username
+        for locale in ("vi", "en"):
+            everyone, officials = self._menus(locale)
+            await self.telegram.set_commands(everyone, officials,
+                                             None if locale == "vi" else locale)
+        if webhook:
+            assert s.telegram_webhook_secret is not None
+            self.web.telegram_secret = s.telegram_webhook_secret.get_secret_value()
+            self.web.telegram_feed = self.telegram.feed
+            await self.telegram.set_webhook(f"{s.public_base_url}/webhook/telegram",
+                                            self.web.telegram_secret)
+
+    async def _start_zalo(self) -> None:
+        from bot.adapters.zalo import ZaloAdapter
+
+        s = self.settings
+        assert s.zalo_bot_token is not None
+        webhook = s.zalo_mode == "webhook"
+        if webhook and (not s.public_base_url or s.zalo_webhook_secret is None):
+            raise ConfigError("ZALO_WEBHOOK_SECRET",
+                              "webhook mode needs PUBLIC_BASE_URL and a secret")
+        self.zalo = ZaloAdapter(
+            token=s.zalo_bot_token.get_secret_value(), api_base_url=s.zalo_api_base_url,
+            dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout,
+            bot_name=s.zalo_bot_name)
+        await self.zalo.start()
+        self.services.messengers[Platform.ZALO] = self.zalo.messenger
+        if webhook:
+            assert s.zalo_webhook_secret is not None
+            self.web.zalo_secret = s.zalo_webhook_secret.get_secret_value()
+            self.web.zalo_feed = self.zalo.feed
+            await self.zalo.set_webhook(f"{s.public_base_url}/webhook/zalo",
+                                        self.web.zalo_secret)
+
+    async def stop(self) -> None:
+        """Stop features, platforms and the server; close the database."""
+        for name in ("scheduler", "outbox"):
+            part = self.services.extras.get(name)
+            if part is not None and hasattr(part, "stop"):
+                with suppress(Exception):
+                    await part.stop()
+        for adapter in (self.telegram, self.zalo):
+            if adapter is not None:
+                await adapter.stop()
+        await self.web.stop()
+        await self.db.close()
+
+    async def run_forever(self) -> None:
+        """Start, wait for SIGINT/SIGTERM, stop."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError):
+                loop.add_signal_handler(sig, self._stopped.set)
+        await self.start()
+        try:
+            await self._stopped.wait()
+        finally:
+            await self.stop()

@@ -1,0 +1,146 @@
+"""Settings from the environment and ``.env`` (pydantic-settings), validated at start-up."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB = "sqlite+aiosqlite:///./data/villagebot.db"
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; ``.env.example`` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_secret: SecretStr | None = None
+
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base_url: str = "https://bot-api.zapps.me"
+    zalo_mode: Literal["polling", "webhook"] = "polling"
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_bot_name: str | None = None
+
+    database_url: str = DEFAULT_DB
+    villagebot_admins: str = ""
+    public_base_url: str | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: Literal["vi", "en"] = "vi"
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(8080, ge=0, le=65535)
+    web_chat: Literal["auto", "on", "off"] = "auto"
+    web_chat_allow_remote: bool = False
+    media_dir: Path = Path("./data/media")
+    max_photo_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    poll_timeout: int = Field(30, ge=1, le=120)
+    demo_data: bool = True
+
+    @field_validator("telegram_api_base_url", "zalo_api_base_url", "public_base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone (example: Asia/Ho_Chi_Minh)") from exc
+        return value
+
+    @field_validator("villagebot_admins")
+    @classmethod
+    def _admins(cls, value: str) -> str:
+        for item in filter(None, (p.strip() for p in value.split(","))):
+            platform, _, ident = item.partition(":")
+            if platform not in ("telegram", "zalo", "web") or not ident:
+                raise ValueError(f"'{item}' is not platform:id (telegram:123, zalo:abc)")
+        return value
+
+    @field_validator("telegram_webhook_secret", "zalo_webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
+            raise ValueError("must be 8 to 256 characters")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        if value.startswith("postgresql://"):
+            value = "postgresql+asyncpg://" + value.removeprefix("postgresql://")
+        if value.startswith("sqlite:///"):
+            value = "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://...")
+        return value
+
+    @property
+    def admins(self) -> frozenset[tuple[str, str]]:
+        """Bootstrap admins as (platform, id) pairs."""
+        pairs = (p.strip().partition(":") for p in self.villagebot_admins.split(","))
+        return frozenset((p, i) for p, _, i in pairs if p and i)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The display time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def web_chat_enabled(self) -> bool:
+        """The local web chat runs when asked, or by default when no platform token is set."""
+        if self.web_chat == "auto":
+            return self.telegram_bot_token is None and self.zalo_bot_token is None
+        return self.web_chat == "on"
+
+    def web_host_is_loopback(self) -> bool:
+        """True when the web server only listens on this machine."""
+        if self.web_host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.web_host).is_loopback
+        except ValueError:
+            return False
+
+
+class ConfigError(Exception):
+    """A bad setting; ``variable`` names the environment variable, ``reason`` what is wrong."""
+
+    def __init__(self, variable: str, reason: str) -> None:
+        super().__init__(f"{variable}: {reason}")
+        self.variable = variable
+        self.reason = reason
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise :class:`ConfigError` naming the first bad variable."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        variable = str(err["loc"][0]).upper() if err["loc"] else "?"
+        reason = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(variable, reason) from None
+    if settings.web_chat_enabled and not settings.web_host_is_loopback() and not (
+        settings.web_chat_allow_remote
+    ):
+        raise ConfigError("WEB_HOST", "the web chat trusts everyone: listen on 127.0.0.1, "
+                          "or set WEB_CHAT_ALLOW_REMOTE=true")
+    return settings

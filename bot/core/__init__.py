@@ -1,0 +1,1 @@
+"""Platform-neutral core: events, messenger port, command parsing, routing and the pipeline."""

@@ -1,0 +1,96 @@
+"""The one object a handler receives: the message, its chat and sender, and how to reply."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.events import IncomingMessage
+from bot.core.messenger import Button, Media, Messenger, OutMessage, SendError, SentRef
+from bot.core.router import Command, Role
+from bot.core.services import Services
+from bot.db.models import Chat, OfficialRole, Person, Village
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """Everything a handler needs for one update.
+
+    ``village`` is the chat's village, or for a private chat the village it subscribed to or the
+    one the sender serves as an official.  ``session`` commits when the handler returns.
+    """
+
+    msg: IncomingMessage
+    services: Services
+    messenger: Messenger
+    session: AsyncSession
+    chat: Chat
+    person: Person
+    locale: str
+    roles: list[OfficialRole]
+    is_admin: bool
+    village: Village | None = None
+    command: Command | None = None
+    args: str = ""
+    replies: list[SentRef] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def t(self, key: str, **args: object) -> str:
+        """Translate ``key`` in this chat's language."""
+        return self.services.i18n.t(self.locale, key, **args)
+
+    @property
+    def now(self):  # type: ignore[no-untyped-def]
+        """The injected clock's current instant (aware UTC)."""
+        return self.services.clock.now()
+
+    def is_official_of(self, village_id: int | None) -> bool:
+        """Admins, commune officials and officials of ``village_id`` pass."""
+        if self.is_admin:
+            return True
+        return any(r.village_id is None or r.village_id == village_id for r in self.roles)
+
+    @property
+    def role(self) -> Role:
+        """The highest role of the sender in this context."""
+        if self.is_admin:
+            return Role.ADMIN
+        if self.village is not None and self.is_official_of(self.village.id):
+            return Role.OFFICIAL
+        if self.village is None and self.roles:
+            return Role.OFFICIAL
+        return Role.RESIDENT
+
+    @property
+    def is_commune_official(self) -> bool:
+        """True for admins and officials of the whole commune."""
+        return self.is_admin or any(r.village_id is None for r in self.roles)
+
+    async def reply(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        media: tuple[Media, ...] = (),
+        quote: bool = False,
+    ) -> SentRef:
+        """Send a message to the chat this update came from; failures are logged, not raised."""
+        out = OutMessage(text=text, title=title, buttons=buttons, media=media,
+                         reply_to=self.msg.message_id if quote else None)
+        try:
+            sent = await self.messenger.send(self.msg.chat.id, out)
+        except SendError as exc:
+            log.warning("reply to %s:%s failed: %s", self.msg.platform, self.msg.chat.id, exc)
+            sent = SentRef()
+        self.replies.append(sent)
+        return sent
+
+    async def say(self, key: str, **args: object) -> SentRef:
+        """Reply with the translated message ``key``."""
+        return await self.reply(self.t(key, **args))

@@ -1,0 +1,158 @@
+"""The update pipeline: every adapter hands its normalised messages to :meth:`Pipeline.handle`.
+
+Order: drop bots and redeliveries → load chat, sender, roles, village, language → route
+(button, command, private-chat words, message hooks) → check the role → run the handler →
+commit.  Any exception is logged with its context and answered with one polite sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import select
+
+from bot.core.commands import match_words, parse_command
+from bot.core.context import Context
+from bot.core.events import IncomingMessage
+from bot.core.messenger import Messenger, OutMessage, SendError
+from bot.core.router import Command, CommandTable, Role, Router
+from bot.core.services import Services
+from bot.db import repo
+from bot.db.models import Chat, Village
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """Routes normalised messages to feature handlers, written once for every platform."""
+
+    def __init__(self, services: Services, routers: list[Router]) -> None:
+        self.services = services
+        self.routers = routers
+        self.table = CommandTable(routers)
+        services.extras["commands"] = self.table
+
+    async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
+        """Process one message; never raises."""
+        if msg.sender.is_bot:
+            return None
+        try:
+            return await self._handle(msg, messenger)
+        except Exception:
+            log.exception("update failed: platform=%s chat=%s message=%s", msg.platform,
+                          msg.chat.id, msg.message_id)
+            await self._apologise(msg, messenger)
+            return None
+
+    async def _handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
+        services = self.services
+        now = services.clock.now()
+        async with services.db.session() as session:
+            seen_id = f"cb:{msg.callback_id}" if msg.callback_id else msg.message_id
+            if not await repo.mark_seen(session, msg.platform.value, msg.chat.id, seen_id, now):
+                log.info("dropped duplicate %s message %s", msg.platform, msg.message_id)
+                return None
+            chat = await repo.upsert_chat(session, msg.chat, now)
+            if msg.migrated_to:
+                await self._migrate(session, chat, msg.migrated_to)
+                return None
+            person = await repo.upsert_person(session, msg.sender, now)
+            roles = await repo.active_roles(session, person.id or 0)
+            ctx = Context(
+                msg=msg, services=services, messenger=messenger, session=session, chat=chat,
+                person=person, locale=services.i18n.resolve(chat.locale or person.locale
+                                                             or services.settings.default_locale),
+                roles=roles,
+                is_admin=(msg.platform.value, msg.sender.id) in services.admins,
+            )
+            ctx.village = await self._village(ctx)
+            await self._route(ctx)
+            return ctx
+
+    async def _village(self, ctx: Context) -> Village | None:
+        """The chat's village; in a private chat, the subscription or the official's village."""
+        village_id = ctx.chat.village_id
+        if village_id is None and ctx.msg.is_private:
+            ids = {r.village_id for r in ctx.roles if r.village_id is not None}
+            if len(ids) == 1:
+                village_id = ids.pop()
+        if village_id is None:
+            return None
+        return await ctx.session.get(Village, village_id)
+
+    async def _route(self, ctx: Context) -> None:
+        msg = ctx.msg
+        if msg.button is not None:
+            prefix = msg.button.split(":", 1)[0]
+            handler = self.table.buttons.get(prefix)
+            if handler is not None:
+                await handler(ctx)
+            return
+        parsed = None
+        if msg.text.startswith("/"):
+            parsed = parse_command(msg.text, bot_username=self.services.bot_usernames.get(
+                msg.platform))
+            if parsed is None:
+                return  # a command for another bot
+        elif msg.is_private or msg.addressed:
+            parsed = match_words(msg.text, self.table.words) if msg.text else None
+        if parsed is not None:
+            command = self.table.get(parsed.key)
+            if command is None:
+                if msg.is_private or msg.addressed:
+                    await ctx.say("error-unknown-command", command=parsed.typed)
+                return
+            ctx.command, ctx.args = command, parsed.args
+            await self._run_command(ctx, command)
+            return
+        for router in self.routers:
+            for hook, sees_groups in router.message_hooks:
+                if (msg.is_private or msg.addressed or sees_groups) and await hook(ctx):
+                    return
+
+    async def _run_command(self, ctx: Context, command: Command) -> None:
+        if command.private_only and not ctx.msg.is_private:
+            await ctx.say("error-private-only", command=command.name)
+            return
+        if command.group_only and ctx.msg.is_private:
+            await ctx.say("error-group-only", command=command.name)
+            return
+        if not self._allowed(ctx, command):
+            await repo.audit(ctx.session, now=ctx.now, action=command.name, allowed=False,
+                             person_id=ctx.person.id,
+                             village_id=ctx.village.id if ctx.village else None,
+                             detail=ctx.msg.text[:500])
+            key = "error-admin-only" if command.role is Role.ADMIN else "error-official-only"
+            await ctx.say(key)
+            return
+        await command.handler(ctx)
+
+    @staticmethod
+    def _allowed(ctx: Context, command: Command) -> bool:
+        if command.role is Role.RESIDENT:
+            return True
+        if command.role is Role.ADMIN:
+            return ctx.is_admin
+        if ctx.village is None:
+            return ctx.is_admin or bool(ctx.roles)
+        return ctx.is_official_of(ctx.village.id)
+
+    async def _migrate(self, session, chat: Chat, new_id: str) -> None:  # type: ignore[no-untyped-def]
+        """Move a Telegram group's link to its new supergroup id."""
+        existing = (await session.exec(select(Chat).where(
+            Chat.platform == chat.platform, Chat.external_id == new_id))).first()
+        if existing is not None and existing.id != chat.id:
+            existing.village_id = existing.village_id or chat.village_id
+            existing.tags = existing.tags or chat.tags
+            existing.locale = existing.locale or chat.locale
+            chat.active, chat.inactive_reason = False, "migrated"
+        else:
+            chat.external_id = new_id
+        log.info("chat %s:%s migrated to %s", chat.platform, chat.external_id, new_id)
+
+    async def _apologise(self, msg: IncomingMessage, messenger: Messenger) -> None:
+        try:
+            text = self.services.i18n.t(self.services.settings.default_locale, "error-internal")
+            await messenger.send(msg.chat.id, OutMessage(text=text))
+        except (SendError, Exception):
+            log.warning("could not apologise to %s:%s", msg.platform, msg.chat.id)

@@ -1,0 +1,146 @@
+"""Feature routers: each ``handlers/<feature>.py`` declares its commands, words and hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from bot.core.commands import command_key
+from bot.textfold import fold
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.core.context import Context
+    from bot.core.services import Services
+
+Handler = Callable[["Context"], Awaitable[None]]
+MessageHook = Callable[["Context"], Awaitable[bool]]
+WebSetup = Callable[["web.Application", "Services"], None]
+StartHook = Callable[["Services"], Awaitable[Any]]
+
+
+class Role(IntEnum):
+    """Who may use a command; higher includes lower."""
+
+    RESIDENT = 0
+    OFFICIAL = 1
+    ADMIN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command: canonical name (menu form), aliases, handler and who may use it."""
+
+    name: str
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+    role: Role = Role.RESIDENT
+    help_key: str | None = None
+    usage_key: str | None = None
+    words: tuple[str, ...] = ()  # plain words that trigger it in a private chat
+    private_only: bool = False
+    group_only: bool = False
+    menu: bool = True
+
+    @property
+    def keys(self) -> set[str]:
+        """Lookup keys of the name and every alias."""
+        return {command_key(n) for n in (self.name, *self.aliases)}
+
+
+@dataclass
+class Router:
+    """Collects one feature's commands, message hooks, button hooks and web routes."""
+
+    name: str
+    commands: list[Command] = field(default_factory=list)
+    message_hooks: list[tuple[MessageHook, bool]] = field(default_factory=list)
+    button_hooks: dict[str, Handler] = field(default_factory=dict)
+    web_setups: list[WebSetup] = field(default_factory=list)
+    start_hooks: list[StartHook] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        *aliases: str,
+        role: Role = Role.RESIDENT,
+        help_key: str | None = None,
+        usage_key: str | None = None,
+        words: tuple[str, ...] = (),
+        private_only: bool = False,
+        group_only: bool = False,
+        menu: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        """Register ``handler`` for ``/name`` and its aliases."""
+
+        def register(handler: Handler) -> Handler:
+            self.commands.append(Command(
+                name=name, handler=handler, aliases=aliases, role=role, help_key=help_key,
+                usage_key=usage_key, words=tuple(fold(w) for w in words),
+                private_only=private_only, group_only=group_only, menu=menu))
+            return handler
+
+        return register
+
+    def on_message(self, *, groups: bool = False) -> Callable[[MessageHook], MessageHook]:
+        """Register a hook for non-command messages; it returns True when it handled one.
+
+        With ``groups=False`` the hook only sees private chats and group messages addressed to
+        the bot; with ``groups=True`` it sees every group message the platform delivers.
+        """
+
+        def register(hook: MessageHook) -> MessageHook:
+            self.message_hooks.append((hook, groups))
+            return hook
+
+        return register
+
+    def on_button(self, prefix: str) -> Callable[[Handler], Handler]:
+        """Register a handler for inline buttons whose data starts with ``prefix:``."""
+
+        def register(handler: Handler) -> Handler:
+            self.button_hooks[prefix] = handler
+            return handler
+
+        return register
+
+    def web(self, setup: WebSetup) -> WebSetup:
+        """Register a function that adds aiohttp routes (public pages, feeds)."""
+        self.web_setups.append(setup)
+        return setup
+
+    def on_start(self, hook: StartHook) -> StartHook:
+        """Register a coroutine run once at start-up (after migrations)."""
+        self.start_hooks.append(hook)
+        return hook
+
+
+class CommandTable:
+    """All commands of all features, looked up by key or by private-chat words."""
+
+    def __init__(self, routers: list[Router]) -> None:
+        self.routers = routers
+        self.by_key: dict[str, Command] = {}
+        self.words: dict[str, str] = {}
+        self.buttons: dict[str, Handler] = {}
+        for router in routers:
+            for cmd in router.commands:
+                for key in cmd.keys:
+                    if key in self.by_key:
+                        raise ValueError(f"command key {key!r} registered twice")
+                    self.by_key[key] = cmd
+                for phrase in cmd.words:
+                    self.words[phrase] = command_key(cmd.name)
+            self.buttons.update(router.button_hooks)
+
+    @property
+    def commands(self) -> list[Command]:
+        """Every command in feature order."""
+        return [c for r in self.routers for c in r.commands]
+
+    def get(self, key: str) -> Command | None:
+        """The command for a lookup key."""
+        return self.by_key.get(key)

@@ -1,0 +1,1 @@
+"""Storage: sqlmodel tables on async SQLAlchemy, schema managed by Alembic."""

@@ -1,0 +1,86 @@
+"""Thin async queries on the core tables (chats, people, roles, audit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.events import ChatRef, UserRef
+from bot.db.models import AuditEntry, Chat, OfficialRole, Person, SeenMessage, Village
+
+
+async def upsert_chat(session: AsyncSession, ref: ChatRef, now: datetime) -> Chat:
+    """The stored chat for ``ref``, created on first sight; keeps its title fresh."""
+    chat = (await session.exec(select(Chat).where(
+        Chat.platform == ref.platform.value, Chat.external_id == ref.id))).first()
+    if chat is None:
+        chat = Chat(platform=ref.platform.value, external_id=ref.id, is_group=ref.is_group,
+                    title=ref.title, created_at=now)
+        session.add(chat)
+        await session.flush()
+    elif ref.title and chat.title != ref.title:
+        chat.title = ref.title
+    return chat
+
+
+async def upsert_person(session: AsyncSession, ref: UserRef, now: datetime) -> Person:
+    """The stored person for ``ref``, created on first sight; keeps name and username fresh."""
+    person = (await session.exec(select(Person).where(
+        Person.platform == ref.platform.value, Person.external_id == ref.id))).first()
+    if person is None:
+        person = Person(platform=ref.platform.value, external_id=ref.id,
+                        display_name=ref.name, username=ref.username, created_at=now)
+        session.add(person)
+        await session.flush()
+    else:
+        if ref.name and person.display_name != ref.name:
+            person.display_name = ref.name
+        if ref.username and person.username != ref.username:
+            person.username = ref.username
+    return person
+
+
+async def mark_seen(
+    session: AsyncSession, platform: str, chat_id: str, message_id: str, now: datetime
+) -> bool:
+    """Record an inbound message id; False if it was already handled (a redelivery)."""
+    values = {"platform": platform, "chat_external_id": chat_id, "message_id": message_id,
+              "seen_at": now}
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(SeenMessage).values(**values).on_conflict_do_nothing()
+    result = await session.exec(stmt)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+async def village_by_code(session: AsyncSession, code: str) -> Village | None:
+    """A village by its short code (case-insensitive)."""
+    return (await session.exec(select(Village).where(
+        func.lower(Village.code) == code.strip().lower()))).first()
+
+
+async def active_roles(session: AsyncSession, person_id: int) -> list[OfficialRole]:
+    """The person's official roles that are not revoked."""
+    return list((await session.exec(select(OfficialRole).where(
+        OfficialRole.person_id == person_id,
+        col(OfficialRole.revoked_at).is_(None)))).all())
+
+
+async def audit(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    action: str,
+    person_id: int | None,
+    village_id: int | None = None,
+    allowed: bool = True,
+    detail: str = "",
+) -> None:
+    """Append one line to the audit log."""
+    session.add(AuditEntry(at=now, person_id=person_id, village_id=village_id, action=action,
+                           allowed=allowed, detail=detail[:2000]))

@@ -1,0 +1,1 @@
+"""The aiohttp server: webhooks of both platforms, health, media, the simulator, public pages."""

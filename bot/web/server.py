@@ -1,0 +1,134 @@
+"""One aiohttp application: both platforms' webhooks, /healthz, /media, the simulator and
+feature pages.  Webhook secrets are compared in constant time; a wrong or missing secret gets
+403, a malformed body 400, and neither disturbs the running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.core.router import Router
+from bot.core.services import Services
+from bot.media import MediaStore
+
+log = logging.getLogger(__name__)
+
+Feed = Callable[[Any], Awaitable[None]]
+
+
+def _secret_ok(request: web.Request, header: str, expected: str | None) -> bool:
+    if not expected:
+        return False
+    given = request.headers.get(header, "")
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def _json_body(request: web.Request) -> Any:
+    try:
+        raw = await request.read()
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+class WebServer:
+    """Builds and runs the aiohttp app."""
+
+    def __init__(self, services: Services, media: MediaStore) -> None:
+        self.services = services
+        self.media = media
+        self.app = web.Application(client_max_size=services.settings.max_photo_bytes + 1_000_000)
+        self.telegram_feed: Feed | None = None
+        self.telegram_secret: str | None = None
+        self.zalo_feed: Feed | None = None
+        self.zalo_secret: str | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+        self.app.router.add_get("/healthz", self.healthz)
+        self.app.router.add_post("/webhook/telegram", self.telegram_webhook)
+        self.app.router.add_post("/webhook/zalo", self.zalo_webhook)
+        self.app.router.add_get("/media/{name}", self.media_file)
+
+    def add_feature_routes(self, routers: list[Router]) -> None:
+        """Let features add their pages and feeds."""
+        for router in routers:
+            for setup in router.web_setups:
+                setup(self.app, self.services)
+
+    async def healthz(self, _request: web.Request) -> web.Response:
+        """Liveness for operators: platforms running and the database answering."""
+        try:
+            async with self.services.db.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+            db = "ok"
+        except Exception as exc:
+            db = f"error: {type(exc).__name__}"
+        body = {"status": "ok" if db == "ok" else "degraded", "database": db,
+                "platforms": sorted(p.value for p in self.services.messengers)}
+        return web.json_response(body, status=200 if db == "ok" else 503)
+
+    async def telegram_webhook(self, request: web.Request) -> web.Response:
+        """Telegram webhook: secret header, JSON update, queued for PTB."""
+        if self.telegram_feed is None:
+            raise web.HTTPNotFound()
+        if not _secret_ok(request, "X-Telegram-Bot-Api-Secret-Token", self.telegram_secret):
+            log.warning("Telegram webhook with a wrong or missing secret from %s",
+                        request.remote)
+            return web.json_response({"ok": False}, status=403)
+        body = await _json_body(request)
+        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+            return web.json_response({"ok": False}, status=400)
+        try:
+            await self.telegram_feed(body)
+        except Exception as exc:
+            log.warning("malformed Telegram update: %s", exc)
+            return web.json_response({"ok": False}, status=400)
+        return web.json_response({"ok": True})
+
+    async def zalo_webhook(self, request: web.Request) -> web.Response:
+        """Zalo webhook: secret header, wrapped or flat body, answered fast, handled after."""
+        if self.zalo_feed is None:
+            raise web.HTTPNotFound()
+        if not _secret_ok(request, "X-Bot-Api-Secret-Token", self.zalo_secret):
+            log.warning("Zalo webhook with a wrong or missing secret from %s", request.remote)
+            return web.json_response({"message": "Forbidden"}, status=403)
+        body = await _json_body(request)
+        inner = body.get("result", body) if isinstance(body, dict) else None
+        if not isinstance(inner, dict) or not isinstance(inner.get("message"), dict):
+            return web.json_response({"message": "Bad Request"}, status=400)
+        task = asyncio.create_task(self.zalo_feed(body))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return web.json_response({"message": "Success"})
+
+    async def media_file(self, request: web.Request) -> web.StreamResponse:
+        """A stored photo or video."""
+        path = self.media.path(request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound()
+        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
+    async def start(self, host: str, port: int) -> int:
+        """Listen; return the bound port (useful with port 0)."""
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else port
+        return self.port
+
+    async def stop(self) -> None:
+        """Stop listening and wait for in-flight webhook work."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()

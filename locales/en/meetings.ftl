@@ -1,0 +1,2 @@
+help-lich-hop = Upcoming meetings
+meetings-none = { $village } has no upcoming meetings.
