@@ -28,6 +28,7 @@ class VillageBot:
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None,
         routers: list[Router] | None = None,
+        webchat_demo: dict | None = None,
     ) -> None:
         if routers is None:
             from handlers import FEATURES
@@ -46,6 +47,7 @@ class VillageBot:
         self.telegram = None
         self.zalo = None
         self.webchat = None
+        self._webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
@@ -77,7 +79,7 @@ class VillageBot:
         messenger = WebChatMessenger(self.media)
         self.webchat = WebChat(messenger=messenger, dispatch=self.dispatch,
                                i18n=self.services.i18n, clock=self.services.clock,
-                               locale=self.settings.default_locale)
+                               locale=self.settings.default_locale, demo=self._webchat_demo)
         self.webchat.setup(self.web.app)
         self.services.messengers[Platform.WEB] = messenger
         self.services.bot_usernames[Platform.WEB] = "villagebot"

@@ -116,13 +116,14 @@ class WebChat:
         i18n: Translator,
         clock: Clock,
         locale: str,
+        demo: dict[str, Any] | None = None,
     ) -> None:
         self.messenger = messenger
         self._dispatch = dispatch
         self.i18n = i18n
         self.clock = clock
         self.locale = locale
-        demo = load_demo()
+        demo = demo or load_demo()
         self.users = {u["id"]: Identity(u["id"], u["name"], u["role_key"])
                       for u in demo["web"]["users"]}
         self.groups = {g["id"]: g["title"] for g in demo["web"]["groups"]}
@@ -171,7 +172,8 @@ class WebChat:
     async def send(self, request: web.Request) -> web.Response:
         """A message (text, optional photo, optional reply) or a button press from the page."""
         try:
-            if request.content_type.startswith("multipart/"):
+            if request.content_type in ("multipart/form-data",
+                                        "application/x-www-form-urlencoded"):
                 form = await request.post()
                 fields = {k: v for k, v in form.items() if isinstance(v, str)}
                 upload = form.get("photo")

@@ -7,6 +7,7 @@ commit.  Any exception is logged with its context and answered with one polite s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlmodel import select
@@ -31,18 +32,30 @@ class Pipeline:
         self.routers = routers
         self.table = CommandTable(routers)
         services.extras["commands"] = self.table
+        self.handled = 0
+        self._progress = asyncio.Event()
 
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
         """Process one message; never raises."""
-        if msg.sender.is_bot:
-            return None
         try:
+            if msg.sender.is_bot:
+                return None
             return await self._handle(msg, messenger)
         except Exception:
             log.exception("update failed: platform=%s chat=%s message=%s", msg.platform,
                           msg.chat.id, msg.message_id)
             await self._apologise(msg, messenger)
             return None
+        finally:
+            self.handled += 1
+            self._progress.set()
+            self._progress = asyncio.Event()
+
+    async def wait_handled(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until ``count`` messages have been handled in total (for tests and tools)."""
+        async with asyncio.timeout(timeout):
+            while self.handled < count:
+                await self._progress.wait()
 
     async def _handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
         services = self.services

@@ -82,9 +82,9 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_schema(url: str) -> None:
-    """Run ``alembic upgrade head`` (blocking; call from a thread)."""
+    """Run ``alembic upgrade heads`` (blocking; call from a thread)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")
