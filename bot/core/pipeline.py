@@ -20,6 +20,7 @@ from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Chat, Village
+from bot.villages import extra_official
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Pipeline:
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
         """Process one message; never raises."""
         try:
-            if msg.sender.is_bot:
+            if msg.sender.is_bot and not msg.migrated_to:
                 return None
             return await self._handle(msg, messenger)
         except Exception:
@@ -130,7 +131,9 @@ class Pipeline:
         if command.group_only and ctx.msg.is_private:
             await ctx.say("error-group-only", command=command.name)
             return
-        if not self._allowed(ctx, command):
+        if not self._allowed(ctx, command) and not (
+            command.role is Role.OFFICIAL and await extra_official(ctx)
+        ):
             await repo.audit(ctx.session, now=ctx.now, action=command.name, allowed=False,
                              person_id=ctx.person.id,
                              village_id=ctx.village.id if ctx.village else None,

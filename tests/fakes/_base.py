@@ -7,7 +7,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -442,8 +442,3 @@ class FakeServer:
         async with session.post(url, json=body, headers=headers or {}) as resp:
             await resp.read()
             return resp.status
-
-
-def first(items: Iterable[Any]) -> Any:
-    """First item of an iterable, or ``None``."""
-    return next(iter(items), None)
