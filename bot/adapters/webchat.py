@@ -56,10 +56,12 @@ class WebChatMessenger:
         self.media = media
         self.transcripts: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._ids = itertools.count(1)
+        self._revs = itertools.count(1)
 
     def add(self, chat_id: str, entry: dict[str, Any]) -> str:
         """Append an entry to a chat's transcript; return its id."""
         entry["id"] = str(next(self._ids))
+        entry["rev"] = next(self._revs)
         self.transcripts[chat_id].append(entry)
         return entry["id"]
 
@@ -86,6 +88,7 @@ class WebChatMessenger:
             if entry["id"] == message_id:
                 entry["buttons"] = [[{"text": b.text, "data": b.data} for b in row]
                                     for row in buttons]
+                entry["rev"] = next(self._revs)
 
     async def answer_button(self, callback_id: str, text: str | None = None) -> None:
         """Nothing to acknowledge in the simulator."""
@@ -160,13 +163,13 @@ class WebChat:
         return web.json_response({"users": users, "groups": groups})
 
     async def messages(self, request: web.Request) -> web.Response:
-        """Transcript entries of a chat after a given id."""
+        """Transcript entries of a chat added or changed after revision ``after``."""
         user = request.query.get("user", "")
         if user not in self.users:
             return web.json_response({"error": "unknown user"}, status=400)
         chat = self.chat_ref(request.query.get("chat", ""), user)
         after = int(request.query.get("after", "0") or 0)
-        items = [e for e in self.messenger.transcripts.get(chat.id, []) if int(e["id"]) > after]
+        items = [e for e in self.messenger.transcripts.get(chat.id, []) if e["rev"] > after]
         return web.json_response({"chat": chat.id, "messages": items})
 
     async def send(self, request: web.Request) -> web.Response:
