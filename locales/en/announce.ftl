@@ -1,0 +1,42 @@
+# /announce (/thongbao), confirmation, read acknowledgements, /daxem, /tinmoi.
+
+help-announce = Send a notice to the village's groups and subscribers
+usage-announce = Usage: /announce <text>, e.g. /announce Village meeting tonight at 7pm in the community hall. Add #dang-vien to send only to groups with that tag, #ghim to pin it, #xa for the whole commune.
+help-xacnhan = Confirm the pending notice
+help-huy = Cancel the pending notice
+help-dadoc = Mark a notice as read
+usage-dadoc = Usage: /dadoc <notice number>, e.g. /dadoc 12. Type /tinmoi to see the numbers.
+help-daxem = See who read a notice
+usage-daxem = Usage: /daxem <notice number>, e.g. /daxem 12.
+help-tinmoi = The village's latest notices
+
+announce-title = 📢 NOTICE — { $village }
+announce-title-commune = 📢 COMMUNE NOTICE
+announce-footer = { $title } { $name } · { $date }
+announce-ack-button = Read ✓ ({ $count })
+announce-ack-hint = Read it? Reply to this message or type /dadoc { $id }
+announce-preview = This notice will go to { $groups } groups and { $people } subscribers. Type /xacnhan to send or /huy to cancel (draft number { $id }, kept for 1 hour).
+announce-button-send = Send
+announce-button-cancel = Cancel
+announce-queued = Sending notice { $id } to { $groups } groups and { $people } subscribers. I will report back when done.
+announce-cancelled = Draft notice { $id } cancelled. Nothing was sent.
+announce-no-draft = You have no notice waiting for confirmation (drafts are kept for 1 hour). Type /announce <text> to write it again.
+announce-not-author = Only the author of this notice can confirm or cancel it.
+announce-no-audience = The village has no linked groups or subscribers yet. An admin links a group with /ketnoi.
+announce-commune-only = Only commune officials can send a notice to the whole commune.
+announce-unknown-tag = No group has the tag { $tags }. Tags in use: { $known }.
+announce-photo-too-big = The photo is too large (at most { $max } MB). Please send a smaller one; nothing was sent.
+announce-photo-not-image = The attachment is not a photo (JPG, PNG). Nothing was sent.
+announce-photo-failed = I could not fetch this photo. Please send it again; nothing was sent.
+announce-ack-thanks = Thank you for confirming you read it.
+announce-ack-again = You already marked it as read.
+announce-ack-done = Noted: you read notice { $id } ({ $count } people have read it).
+announce-ack-again-full = You already marked notice { $id } as read ({ $count } people have read it).
+announce-daxem-head = Notice { $id }: { $count } people read it
+announce-daxem-line = • { $name } ({ $platform }) at { $time }
+announce-daxem-none = Nobody has marked notice { $id } as read yet.
+announce-daxem-not-yours = Only the sender and the village's officials can see who read this notice.
+announce-latest-title = Latest notices of { $village }
+announce-latest-line = #{ $id } · { $date } · { $title }: { $text }
+announce-latest-hint = Read one? Type /dadoc <number>.
+announce-latest-none = { $village } has no notices yet.

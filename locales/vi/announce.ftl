@@ -1,0 +1,42 @@
+# /announce (/thongbao), confirmation, read acknowledgements, /daxem, /tinmoi.
+
+help-announce = Gửi thông báo tới các nhóm và người đăng ký của thôn
+usage-announce = Cách dùng: /thongbao <nội dung>, ví dụ: /thongbao Tối nay 19h họp dân tại nhà văn hóa. Thêm #dang-vien để chỉ gửi nhóm có thẻ đó, #ghim để ghim tin, #xa để gửi toàn xã.
+help-xacnhan = Xác nhận gửi thông báo đang chờ
+help-huy = Hủy thông báo đang chờ
+help-dadoc = Báo đã đọc một thông báo
+usage-dadoc = Cách dùng: /dadoc <số thông báo>, ví dụ: /dadoc 12. Gõ /tinmoi để xem số của các thông báo.
+help-daxem = Xem ai đã đọc một thông báo
+usage-daxem = Cách dùng: /daxem <số thông báo>, ví dụ: /daxem 12.
+help-tinmoi = Các thông báo mới nhất của thôn
+
+announce-title = 📢 THÔNG BÁO — { $village }
+announce-title-commune = 📢 THÔNG BÁO CỦA XÃ
+announce-footer = { $title } { $name } · { $date }
+announce-ack-button = Đã đọc ✓ ({ $count })
+announce-ack-hint = Đã đọc? Trả lời tin này hoặc gõ /dadoc { $id }
+announce-preview = Thông báo này sẽ gửi tới { $groups } nhóm và { $people } người đăng ký. Gõ /xacnhan để gửi hoặc /huy để hủy (bản nháp số { $id }, giữ trong 1 giờ).
+announce-button-send = Gửi
+announce-button-cancel = Hủy
+announce-queued = Đang gửi thông báo số { $id } tới { $groups } nhóm và { $people } người đăng ký. Tôi sẽ báo lại khi gửi xong.
+announce-cancelled = Đã hủy bản nháp thông báo số { $id }. Không có tin nào được gửi.
+announce-no-draft = Bạn không có thông báo nào đang chờ xác nhận (bản nháp chỉ giữ trong 1 giờ). Gõ /thongbao <nội dung> để soạn lại.
+announce-not-author = Chỉ người soạn thông báo này mới xác nhận hoặc hủy được.
+announce-no-audience = Thôn chưa có nhóm hay người đăng ký nào để nhận thông báo. Quản trị viên dùng /ketnoi trong nhóm để kết nối.
+announce-commune-only = Chỉ cán bộ xã mới gửi được thông báo cho toàn xã.
+announce-unknown-tag = Không có nhóm nào mang thẻ { $tags }. Các thẻ hiện có: { $known }.
+announce-photo-too-big = Ảnh lớn quá (tối đa { $max } MB). Vui lòng gửi ảnh nhỏ hơn; chưa có tin nào được gửi.
+announce-photo-not-image = Tệp đính kèm không phải là ảnh (JPG, PNG). Chưa có tin nào được gửi.
+announce-photo-failed = Tôi không tải được ảnh này. Vui lòng gửi lại ảnh; chưa có tin nào được gửi.
+announce-ack-thanks = Cảm ơn bạn đã báo đã đọc.
+announce-ack-again = Bạn đã báo đã đọc rồi.
+announce-ack-done = Đã ghi nhận bạn đã đọc thông báo số { $id } ({ $count } người đã đọc).
+announce-ack-again-full = Bạn đã báo đã đọc thông báo số { $id } rồi ({ $count } người đã đọc).
+announce-daxem-head = Thông báo số { $id }: { $count } người đã đọc
+announce-daxem-line = • { $name } ({ $platform }) lúc { $time }
+announce-daxem-none = Chưa ai báo đã đọc thông báo số { $id }.
+announce-daxem-not-yours = Chỉ người gửi và cán bộ của thôn mới xem được ai đã đọc thông báo này.
+announce-latest-title = Thông báo mới của { $village }
+announce-latest-line = #{ $id } · { $date } · { $title }: { $text }
+announce-latest-hint = Đã đọc? Gõ /dadoc <số>.
+announce-latest-none = { $village } chưa có thông báo nào.
