@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from dateparser.date import DateDataParser
 
+from bot.clock import VN_TZ
 from bot.timelex import (
     ClockTime,
     QualRef,
@@ -58,7 +59,6 @@ __all__ = [
     "parse_when",
 ]
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # For the help text.  Only weekday/relative forms, so they parse as OK on any day of the year.
 EXAMPLES_VI: tuple[str, ...] = (
