@@ -7,6 +7,7 @@ import logging
 import signal
 from contextlib import suppress
 
+from bot import logsafe
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.core.events import IncomingMessage, Platform
@@ -36,6 +37,9 @@ class VillageBot:
             routers = FEATURES
         self.settings = settings
         self.routers = routers
+        logsafe.protect(secret.get_secret_value() for secret in (
+            settings.telegram_bot_token, settings.zalo_bot_token,
+            settings.telegram_webhook_secret, settings.zalo_webhook_secret) if secret is not None)
         self.db = Database(settings.database_url)
         self.media = MediaStore(settings.media_dir, settings.public_base_url,
                                 settings.max_photo_bytes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -27,13 +28,15 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
 
+from bot.config import ConfigError
 from bot.core.events import (
     Attachment,
     ChatRef,
@@ -62,6 +65,27 @@ TELEGRAM_CAPS = Capabilities(max_text=4096, buttons=True, pin=True, edit=True, v
 Dispatch = Callable[[IncomingMessage], Awaitable[object]]
 
 
+class QuietInvalidJson(logging.Filter):
+    """Drop PTB's traceback for a malformed Bot API answer.
+
+    PTB logs "Can not load invalid JSON data" at ERROR with a traceback and then raises a
+    NetworkError, which we already report in one line (the failed reply, or the polling error
+    callback).  Only that exact record is dropped; every other error still shows.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for PTB's invalid-JSON record."""
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, ValueError)
+                    and str(record.msg).startswith("Can not load invalid JSON data"))
+
+
+def _quiet_ptb() -> None:
+    logger = logging.getLogger("telegram.request.BaseRequest")
+    if not any(isinstance(f, QuietInvalidJson) for f in logger.filters):
+        logger.addFilter(QuietInvalidJson())
+
+
 def _retry_seconds(value: object) -> float:
     """``RetryAfter.retry_after`` is an int or a timedelta depending on PTB settings."""
     seconds = getattr(value, "total_seconds", None)
@@ -71,8 +95,10 @@ def _retry_seconds(value: object) -> float:
 def classify(exc: TelegramError) -> SendError:
     """Map a PTB exception to the outbox's vocabulary."""
     if isinstance(exc, RetryAfter):
-        return SendError(SendErrorKind.RETRY_AFTER, str(exc),
-                         retry_after=_retry_seconds(exc.retry_after))
+        with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+            warnings.simplefilter("ignore")
+            seconds = _retry_seconds(exc.retry_after)
+        return SendError(SendErrorKind.RETRY_AFTER, str(exc), retry_after=seconds)
     if isinstance(exc, ChatMigrated):
         return SendError(SendErrorKind.MIGRATED, str(exc), new_chat_id=str(exc.new_chat_id))
     if isinstance(exc, Forbidden):
@@ -304,6 +330,45 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
     return ()
 
 
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Process updates of different chats concurrently, and each chat's updates in order.
+
+    PTB starts one task per update in arrival order; a FIFO lock per chat keeps an official's
+    ``/announce`` before their ``/xacnhan`` while other chats' updates overlap the network and
+    database waits.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._queues: dict[object, tuple[asyncio.Lock, list[int]]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        """Await ``coroutine`` once the update's chat has no earlier update in flight."""
+        key = _chat_key(update)
+        lock, users = self._queues.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._queues[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def _chat_key(update: object) -> object:
+    """The chat an update belongs to (updates without a chat share one queue)."""
+    if isinstance(update, Update) and update.effective_chat is not None:
+        return update.effective_chat.id
+    return None
+
+
 class TelegramAdapter:
     """Runs PTB (polling, or webhook through our server) and feeds the pipeline."""
 
@@ -315,7 +380,9 @@ class TelegramAdapter:
         dispatch: Callable[[IncomingMessage, TelegramMessenger], Awaitable[object]],
         webhook: bool = False,
         poll_timeout: int = 30,
+        concurrent_updates: int = 16,
     ) -> None:
+        _quiet_ptb()
         self._dispatch = dispatch
         self.webhook = webhook
         self.poll_timeout = poll_timeout
@@ -324,6 +391,7 @@ class TelegramAdapter:
             .base_url(f"{api_base_url}/bot").base_file_url(f"{api_base_url}/file/bot")
             .get_updates_read_timeout(poll_timeout + 10)
             .connect_timeout(10).read_timeout(20).write_timeout(20)
+            .concurrent_updates(PerChatUpdateProcessor(concurrent_updates))
         )
         if webhook:
             builder = builder.updater(None)
@@ -343,6 +411,11 @@ class TelegramAdapter:
             try:
                 await self.app.initialize()
                 break
+            except InvalidToken:
+                # never chain the SDK error: its text or cause may quote the token
+                raise ConfigError("TELEGRAM_BOT_TOKEN",
+                                  "Telegram rejected the token (check it with @BotFather)"
+                                  ) from None
             except (NetworkError, TimedOut) as exc:
                 log.warning("Telegram API unreachable at start (%s); retrying in %.0fs", exc,
                             delay)

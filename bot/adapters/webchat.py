@@ -7,10 +7,11 @@ It trusts whoever opens it, so it listens on 127.0.0.1 unless explicitly allowed
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import tomllib
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,12 @@ from bot.clock import Clock
 from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, ReplyRef, UserRef
 from bot.core.messenger import Button, Capabilities, OutMessage, SendError, SendErrorKind, SentRef
 from bot.i18n import Translator
-from bot.media import MediaError, MediaStore
+from bot.media import MediaStore
 from bot.textsplit import split_text
 
 WEB_CAPS = Capabilities(max_text=4096, buttons=True, pin=False, edit=True, video=True,
                         albums=True, photo_url_only=False)
+MAX_UPLOADS = 50
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.toml"
 PAGE = Path(__file__).resolve().parent.parent / "web" / "static" / "webchat.html"
 
@@ -57,6 +59,7 @@ class WebChatMessenger:
         self.transcripts: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._ids = itertools.count(1)
         self._revs = itertools.count(1)
+        self.uploads: OrderedDict[str, bytes] = OrderedDict()
 
     def add(self, chat_id: str, entry: dict[str, Any]) -> str:
         """Append an entry to a chat's transcript; return its id."""
@@ -97,12 +100,23 @@ class WebChatMessenger:
         """The simulator cannot pin."""
         return False
 
+    def keep_upload(self, data: bytes) -> str:
+        """Hold an uploaded file in memory (the last few) as a platform would; return its key."""
+        key = "up-" + hashlib.sha256(data).hexdigest()[:24]
+        self.uploads[key] = data
+        self.uploads.move_to_end(key)
+        while len(self.uploads) > MAX_UPLOADS:
+            self.uploads.popitem(last=False)
+        return key
+
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
-        """Read an uploaded file back from the media folder."""
-        path = self.media.path(attachment.ref)
-        if path is None:
-            raise SendError(SendErrorKind.NOT_FOUND, "upload missing")
-        data = path.read_bytes()
+        """An upload held in memory, or a file the bot stored (a reply to the bot's photo)."""
+        data = self.uploads.get(attachment.ref)
+        if data is None:
+            path = self.media.path(attachment.ref)
+            if path is None:
+                raise SendError(SendErrorKind.NOT_FOUND, "upload missing")
+            data = path.read_bytes()
         if len(data) > max_bytes:
             raise SendError(SendErrorKind.BAD_REQUEST, "too big")
         return data
@@ -144,6 +158,7 @@ class WebChat:
         app.router.add_get("/chat/api/config", self.config)
         app.router.add_get("/chat/api/messages", self.messages)
         app.router.add_post("/chat/api/send", self.send)
+        app.router.add_get("/chat/api/upload/{key}", self.upload)
 
     async def page(self, _request: web.Request) -> web.Response:
         """The simulator page (strings from locales)."""
@@ -194,21 +209,22 @@ class WebChat:
         text = str(fields.get("text", ""))[:8000]
         attachments: tuple[Attachment, ...] = ()
         if upload is not None and hasattr(upload, "file"):
+            # kept as sent, like a platform keeps a file: features validate and store it
             data = upload.file.read(self.messenger.media.max_bytes + 1)
-            try:
-                stored = self.messenger.media.save_image(data)
-                attachments = (Attachment("photo", stored.name, size=len(data)),)
-            except MediaError as exc:
-                attachments = (Attachment("document", "", size=len(data),
-                                          file_name=getattr(upload, "filename", None),
-                                          mime=exc.code),)
+            mime = getattr(upload, "content_type", None) or ""
+            kind = "photo" if mime.startswith("image/") else "document"
+            attachments = (Attachment(kind, self.messenger.keep_upload(data), size=len(data),
+                                      mime=mime, file_name=getattr(upload, "filename", None)),)
         reply_id = str(fields.get("reply_to", "") or "")
         reply = self._reply_ref(chat.id, reply_id) if reply_id else None
-        msg_id = self.messenger.add(chat.id, {
-            "from": user, "name": ident.name, "text": text,
-            "media": [self.messenger.media.url(a.ref) for a in attachments if a.ref],
-            "buttons": [], "reply_to": reply_id or None})
         button = fields.get("button")
+        if button:  # a press refers to the bot message that carries the button, as on Telegram
+            msg_id = str(fields.get("message_id", "") or "")
+        else:
+            msg_id = self.messenger.add(chat.id, {
+                "from": user, "name": ident.name, "text": text,
+                "media": [f"/chat/api/upload/{a.ref}" for a in attachments],
+                "buttons": [], "reply_to": reply_id or None})
         incoming = IncomingMessage(
             chat=chat, sender=sender, text=text if not button else "", message_id=msg_id,
             date=self.clock.now(), attachments=attachments, reply_to=reply,
@@ -216,6 +232,13 @@ class WebChat:
             callback_id=f"web-{next(self._seq)}" if button else None)
         await self._dispatch(incoming, self.messenger)
         return web.json_response({"ok": True, "chat": chat.id, "id": msg_id})
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """A file a person sent in the simulator (images shown in the transcript)."""
+        data = self.messenger.uploads.get(request.match_info["key"])
+        if data is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=data, content_type=_sniff(data))
 
     def _reply_ref(self, chat_id: str, message_id: str) -> ReplyRef | None:
         for entry in self.messenger.transcripts.get(chat_id, []):
@@ -227,3 +250,12 @@ class WebChat:
                 return ReplyRef(message_id=message_id, sender=sender, text=entry["text"],
                                 attachments=media, from_this_bot=from_bot)
         return None
+
+
+def _sniff(data: bytes) -> str:
+    """The content type of an uploaded image from its first bytes."""
+    for magic, mime in ((b"\x89PNG", "image/png"), (b"\xff\xd8", "image/jpeg"),
+                        (b"GIF8", "image/gif"), (b"RIFF", "image/webp")):
+        if data.startswith(magic):
+            return mime
+    return "application/octet-stream"

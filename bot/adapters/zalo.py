@@ -24,9 +24,10 @@ from datetime import UTC, datetime
 
 import httpx
 from zalo_bot import Bot
-from zalo_bot.error import NetworkError, ZaloError
+from zalo_bot.error import InvalidToken, NetworkError, ZaloError
 from zalo_bot.request import HTTPXRequest
 
+from bot.config import ConfigError
 from bot.core.commands import strip_mention
 from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, UserRef
 from bot.core.messenger import (
@@ -228,9 +229,11 @@ class ZaloAdapter:
             try:
                 await self.bot.initialize()
                 break
-            except (NetworkError, ZaloApiError) as exc:
-                if isinstance(exc, ZaloApiError) and exc.error_code == 401:
-                    raise
+            except (InvalidToken, ZaloApiError, NetworkError) as exc:
+                if isinstance(exc, InvalidToken) or (
+                        isinstance(exc, ZaloApiError) and exc.error_code == 401):
+                    # never chain the SDK error: InvalidToken's text quotes the token
+                    raise ConfigError("ZALO_BOT_TOKEN", "Zalo rejected the token") from None
                 log.warning("Zalo API unreachable at start (%s); retrying in %.0fs", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60)

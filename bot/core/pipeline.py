@@ -8,8 +8,10 @@ commit.  Any exception is logged with its context and answered with one polite s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.core.commands import match_words, parse_command
@@ -25,6 +27,12 @@ from bot.villages import extra_official
 log = logging.getLogger(__name__)
 
 
+def _is_busy(exc: OperationalError) -> bool:
+    """True for SQLite's "database is locked/busy" (a fault to report, not a bug)."""
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 class Pipeline:
     """Routes normalised messages to feature handlers, written once for every platform."""
 
@@ -34,6 +42,7 @@ class Pipeline:
         self.table = CommandTable(routers)
         services.extras["commands"] = self.table
         self.handled = 0
+        self._write_lock = asyncio.Lock() if services.db.is_sqlite else None
         self._progress = asyncio.Event()
 
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
@@ -42,10 +51,17 @@ class Pipeline:
             if msg.sender.is_bot and not msg.migrated_to:
                 return None
             return await self._handle(msg, messenger)
-        except Exception:
-            log.exception("update failed: platform=%s chat=%s message=%s", msg.platform,
-                          msg.chat.id, msg.message_id)
-            await self._apologise(msg, messenger)
+        except Exception as exc:
+            if isinstance(exc, OperationalError) and _is_busy(exc):
+                # an expected fault (another writer held the database past the busy timeout):
+                # one line, and the sender is asked to send the message again
+                log.warning("database busy: platform=%s chat=%s message=%s not processed (%s)",
+                            msg.platform, msg.chat.id, msg.message_id, exc.orig)
+                await self._apologise(msg, messenger, "error-busy")
+            else:
+                log.exception("update failed: platform=%s chat=%s message=%s", msg.platform,
+                              msg.chat.id, msg.message_id)
+                await self._apologise(msg, messenger)
             return None
         finally:
             self.handled += 1
@@ -63,15 +79,29 @@ class Pipeline:
         now = services.clock.now()
         async with services.db.session() as session:
             seen_id = f"cb:{msg.callback_id}" if msg.callback_id else msg.message_id
-            if not await repo.mark_seen(session, msg.platform.value, msg.chat.id, seen_id, now):
-                log.info("dropped duplicate %s message %s", msg.platform, msg.message_id)
-                return None
-            chat = await repo.upsert_chat(session, msg.chat, now)
-            if msg.migrated_to:
-                await self._migrate(session, chat, msg.migrated_to)
-                return None
-            person = await repo.upsert_person(session, msg.sender, now)
-            roles = await repo.active_roles(session, person.id or 0)
+            known = None if msg.migrated_to else await repo.load_known(session, msg.chat,
+                                                                       msg.sender)
+            # The bookkeeping writes (seen id, first-seen chat/person) are committed at once,
+            # before the handler runs: SQLite has one writer, and holding its lock while a
+            # handler waits on the network would serialise every chat.  On SQLite, updates
+            # also queue here in order instead of sleeping in SQLite's busy handler.
+            async with self._write_lock or contextlib.nullcontext():
+                if not await repo.mark_seen(session, msg.platform.value, msg.chat.id, seen_id,
+                                            now):
+                    log.info("dropped duplicate %s message %s", msg.platform, msg.message_id)
+                    return None
+                if known is None:
+                    chat = await repo.upsert_chat(session, msg.chat, now)
+                    if msg.migrated_to:
+                        await self._migrate(session, chat, msg.migrated_to)
+                        return None
+                    person = await repo.upsert_person(session, msg.sender, now)
+                    roles = await repo.active_roles(session, person.id or 0)
+                    village = None
+                else:
+                    chat, person, roles, village = (known.chat, known.person, known.roles,
+                                                    known.village)
+                await session.commit()
             ctx = Context(
                 msg=msg, services=services, messenger=messenger, session=session, chat=chat,
                 person=person, locale=services.i18n.resolve(chat.locale or person.locale
@@ -79,7 +109,9 @@ class Pipeline:
                 roles=roles,
                 is_admin=(msg.platform.value, msg.sender.id) in services.admins,
             )
-            ctx.village = await self._village(ctx)
+            ctx.village = village
+            if village is None:
+                ctx.village = await self._village(ctx)
             await self._route(ctx)
             return ctx
 
@@ -166,9 +198,10 @@ class Pipeline:
             chat.external_id = new_id
         log.info("chat %s:%s migrated to %s", chat.platform, chat.external_id, new_id)
 
-    async def _apologise(self, msg: IncomingMessage, messenger: Messenger) -> None:
+    async def _apologise(self, msg: IncomingMessage, messenger: Messenger,
+                         key: str = "error-internal") -> None:
         try:
-            text = self.services.i18n.t(self.services.settings.default_locale, "error-internal")
+            text = self.services.i18n.t(self.services.settings.default_locale, key)
             await messenger.send(msg.chat.id, OutMessage(text=text))
         except (SendError, Exception):
             log.warning("could not apologise to %s:%s", msg.platform, msg.chat.id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -43,6 +44,47 @@ async def upsert_person(session: AsyncSession, ref: UserRef, now: datetime) -> P
         if ref.username and person.username != ref.username:
             person.username = ref.username
     return person
+
+
+@dataclass(slots=True)
+class Known:
+    """A chat and sender already stored, with the sender's roles and the chat's village."""
+
+    chat: Chat
+    person: Person
+    roles: list[OfficialRole]
+    village: Village | None
+
+
+async def load_known(session: AsyncSession, chat: ChatRef, sender: UserRef) -> Known | None:
+    """Chat, person, active roles and the chat's village in ONE query; None on first sight.
+
+    The hot path of every update: one round trip instead of four.  Title and name changes are
+    applied to the loaded rows like :func:`upsert_chat` and :func:`upsert_person` do.
+    """
+    platform = chat.platform.value
+    rows = (await session.exec(
+        select(Chat, Person, OfficialRole, Village)
+        .select_from(Chat)
+        .join(Person, and_(Person.platform == sender.platform.value,
+                           Person.external_id == sender.id))
+        .outerjoin(OfficialRole, and_(OfficialRole.person_id == Person.id,
+                                      col(OfficialRole.revoked_at).is_(None)))
+        .outerjoin(Village, col(Village.id) == Chat.village_id)
+        .where(Chat.platform == platform, Chat.external_id == chat.id)
+        .order_by(col(OfficialRole.id))
+    )).all()
+    if not rows:
+        return None
+    found_chat, person, _role, village = rows[0]
+    roles = [row[2] for row in rows if row[2] is not None]
+    if chat.title and found_chat.title != chat.title:
+        found_chat.title = chat.title
+    if sender.name and person.display_name != sender.name:
+        person.display_name = sender.name
+    if sender.username and person.username != sender.username:
+        person.username = sender.username
+    return Known(found_chat, person, roles, village)
 
 
 async def mark_seen(

@@ -1,0 +1,405 @@
+"""Pipeline throughput and reply latency: our bot on PTB vs a bare PTB echo bot.
+
+Run from the repository root::
+
+    python bench/throughput.py                  # default: 2000 updates burst, 100 upd/s paced
+    python bench/throughput.py --updates 5000 --rate 100 --seconds 20
+    python bench/throughput.py --profile prof.html   # pyinstrument (bench-only tool)
+
+The fake Telegram Bot API (``tests/fakes.FakeTelegram``) runs in a separate process that is
+also the "world": it injects updates (recording when) and records when each ``sendMessage``
+arrives, on the system-wide monotonic clock.  The bot under test runs in this process with PTB
+in polling mode, exactly as in production (SQLite file database, migrations, every feature).
+
+Two workloads per bot: a *burst* (N updates queued at once: throughput in updates/s) and an
+*open loop* (updates injected at a fixed rate: reply latency p50/p99 at that rate).  The same
+mixed stream (``/lich-hop`` in a group, ``/hoi …`` or ``/toi`` in private, ``/start`` in
+private, plain text in private) goes to both bots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib import metadata
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TOKEN = "123456789:BENCH-token_fake"
+GROUP = -1001000000001  # "group1" of tests/harness.py, linked to village thanhbinh
+RESIDENT = 1003
+DM_USERS = range(5000, 5040)  # 40 residents writing to the bot in private
+PACKAGES = ("python-telegram-bot", "httpx", "SQLAlchemy", "sqlmodel", "aiosqlite", "aiohttp",
+            "pyinstrument")
+
+# One update as the world injects it: chat id, sender id, text, chat type, replies expected.
+Spec = tuple[int, int, str, str, int]
+
+
+# ===================================================================== the world (subprocess)
+def world_process(conn: Connection) -> None:
+    """Entry point of the fake-API process."""
+    asyncio.run(_world(conn))
+
+
+async def _world(conn: Connection) -> None:
+    from tests.fakes import FakeTelegram
+
+    tg = await FakeTelegram(token=TOKEN, bot_username="ThisBot").start()
+    loop = asyncio.get_running_loop()
+    conn.send(tg.url)
+    injected: list[tuple[int, float, int]] = []  # chat, time, expected replies
+
+    def inject(spec: Spec) -> None:
+        chat, user, text, chat_type, expect = spec
+        kwargs: dict[str, Any] = {"chat_type": chat_type, "first_name": f"U{user}",
+                                  "username": f"u{user}"}
+        if chat_type != "private":
+            kwargs["chat_title"] = "Nhóm thôn Thanh Bình"
+        tg.inject(tg.make_message_update(chat, user, text, **kwargs))
+        injected.append((chat, time.monotonic(), expect))
+
+    while True:
+        cmd, arg = await loop.run_in_executor(None, conn.recv)
+        if cmd == "stop":
+            break
+        if cmd == "burst":
+            start = time.monotonic()
+            for spec in arg:
+                inject(spec)
+            conn.send(start)
+        elif cmd == "paced":
+            specs, rate = arg
+            start = time.monotonic()
+            for index, spec in enumerate(specs):
+                delay = start + index / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                inject(spec)
+            conn.send(start)
+        elif cmd == "collect":
+            sends = [(int(c.chat_id), c.at) for c in tg.calls_to("sendMessage") if c.ok]
+            conn.send((list(injected), sends))
+            injected.clear()
+            tg.reset_calls()
+    await tg.stop()
+    conn.send("stopped")
+
+
+class World:
+    """Handle on the fake-API process."""
+
+    def __init__(self) -> None:
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=world_process, args=(child,), daemon=True)
+        self.proc.start()
+        self.url: str = self.conn.recv()
+
+    async def ask(self, cmd: str, arg: object = None) -> Any:
+        """Send a command and wait for its answer without blocking the bot's loop."""
+        self.conn.send((cmd, arg))
+        return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
+
+    async def close(self) -> None:
+        """Stop the process."""
+        await self.ask("stop")
+        self.proc.join(5)
+
+
+# ===================================================================== bots under test
+@dataclass
+class Runner:
+    """A started bot: how many updates it has handled, and how to stop it."""
+
+    name: str
+    handled: Callable[[], int]
+    stop: Callable[[], Awaitable[None]]
+    hoi: bool = False
+
+
+async def start_village(url: str, workdir: Path) -> Runner:
+    """Our whole bot (migrations, seed data of the test world, every feature) on PTB polling."""
+    from bot.app import VillageBot
+    from bot.clock import SystemClock
+    from bot.config import Settings
+    from tests.harness import seed
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+        media_dir=workdir / "media", web_host="127.0.0.1", web_port=0, poll_timeout=10,
+        villagebot_admins="telegram:1001", web_chat="off", demo_data=False,
+        telegram_bot_token=TOKEN, telegram_api_base_url=url, zalo_bot_token=None)
+    bot = VillageBot(settings, clock=SystemClock())
+    await bot.db.upgrade()
+    await seed(bot, "telegram")
+    await bot.start()
+    return Runner("villagebot", lambda: bot.pipeline.handled, bot.stop,
+                  hoi=bot.pipeline.table.get("hoi") is not None)
+
+
+async def start_echo(url: str) -> Runner:
+    """The framework floor: PTB Application + one MessageHandler that echoes the text."""
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    count = [0]
+
+    async def echo(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "")
+        count[0] += 1
+
+    app = (Application.builder().token(TOKEN).base_url(f"{url}/bot")
+           .base_file_url(f"{url}/file/bot").build())
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(timeout=10, poll_interval=0.0)
+
+    async def stop() -> None:
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+    return Runner("PTB echo", lambda: count[0], stop)
+
+
+# ===================================================================== workload
+def mix(count: int, *, hoi: bool, replies: dict[str, int], seed: int = 0) -> list[Spec]:
+    """The mixed update stream: the same for both bots (``replies`` says what each kind gets)."""
+    kinds = ["lich", "ask", "start", "plain"]
+    texts = {"lich": "/lich-hop", "ask": "/hoi làm căn cước ở đâu" if hoi else "/toi",
+             "start": "/start", "plain": "cảm ơn cán bộ thôn nhé"}
+    out: list[Spec] = []
+    for i in range(count):
+        kind = kinds[(i + seed) % len(kinds)]
+        user = DM_USERS[(i * 7 + seed) % len(DM_USERS)]
+        if kind == "lich":
+            out.append((GROUP, RESIDENT, texts[kind], "supergroup", replies[kind]))
+        else:
+            out.append((user, user, texts[kind], "private", replies[kind]))
+    return out
+
+
+async def wait_handled(runner: Runner, target: int, timeout: float = 120.0) -> float:
+    """Wait until ``target`` updates are handled; return the monotonic time it happened."""
+    deadline = time.monotonic() + timeout
+    while runner.handled() < target:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{runner.name}: {runner.handled()}/{target} handled")
+        await asyncio.sleep(0.0005)
+    return time.monotonic()
+
+
+def latencies(injected: list[tuple[int, float, int]],
+              sends: list[tuple[int, float]]) -> list[float]:
+    """Match each chat's replies to its updates in order; ms from inject to the last reply."""
+    arrivals: dict[int, deque[float]] = defaultdict(deque)
+    for chat, at in sends:
+        arrivals[chat].append(at)
+    out: list[float] = []
+    for chat, at, expect in injected:
+        queue = arrivals[chat]
+        last = None
+        for _ in range(expect):
+            if queue:
+                last = queue.popleft()
+        if expect and last is not None:
+            out.append((last - at) * 1000)
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of ``values``."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass
+class Result:
+    """One bot's numbers."""
+
+    name: str
+    burst_rate: float
+    burst_p50: float
+    burst_p99: float
+    paced_rate: float
+    paced_p50: float
+    paced_p99: float
+    paced_max: float
+
+
+async def probe_replies(world: World, runner: Runner) -> dict[str, int]:
+    """How many messages each kind of update gets from this bot (sent one by one)."""
+    replies: dict[str, int] = {}
+    for kind, spec in zip(["lich", "ask", "start", "plain"],
+                          mix(4, hoi=runner.hoi, replies=defaultdict(int)), strict=True):
+        before = runner.handled()
+        await world.ask("burst", [spec])
+        await wait_handled(runner, before + 1)
+        await asyncio.sleep(0.05)
+        _injected, sends = await world.ask("collect")
+        replies[kind] = len(sends)
+    return replies
+
+
+async def measure(runner: Runner, world: World, args: argparse.Namespace,
+                  profile: Path | None = None) -> Result:
+    """Probe, warm up, burst, then the open loop."""
+    replies = await probe_replies(world, runner)
+    warm = mix(args.warmup, hoi=runner.hoi, replies=replies, seed=1)
+    base = runner.handled()
+    await world.ask("burst", warm)
+    await wait_handled(runner, base + len(warm))
+    await world.ask("collect")
+
+    profiler = None
+    if profile is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005, async_mode="disabled")
+        profiler.start()
+    burst = mix(args.updates, hoi=runner.hoi, replies=replies, seed=2)
+    base = runner.handled()
+    start = await world.ask("burst", burst)
+    end = await wait_handled(runner, base + len(burst))
+    if profiler is not None:
+        profiler.stop()
+        assert profile is not None
+        await asyncio.to_thread(profile.write_text, profiler.output_html())
+        print(profiler.output_text(unicode=True, color=False, show_all=False)[:6000])
+    await asyncio.sleep(0.05)
+    burst_lat = latencies(*await world.ask("collect"))
+    burst_rate = len(burst) / (end - start)
+
+    paced = mix(int(args.rate * args.seconds), hoi=runner.hoi, replies=replies, seed=3)
+    base = runner.handled()
+    start = await world.ask("paced", (paced, args.rate))
+    end = await wait_handled(runner, base + len(paced))
+    await asyncio.sleep(0.05)
+    paced_lat = latencies(*await world.ask("collect"))
+    return Result(runner.name, burst_rate, pct(burst_lat, 50), pct(burst_lat, 99),
+                  len(paced) / (end - start), pct(paced_lat, 50), pct(paced_lat, 99),
+                  max(paced_lat, default=float("nan")))
+
+
+# ===================================================================== report
+def machine() -> list[str]:
+    """Cores, CPU model, Python and package versions."""
+    model = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return [f"machine: {os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}",
+            f"python: {platform.python_implementation()} {platform.python_version()}",
+            "packages: " + ", ".join(versions)]
+
+
+def table(results: list[Result], args: argparse.Namespace) -> list[str]:
+    """The results as a Markdown table plus the ratio and the goal check."""
+    lines = [f"| bot | burst {args.updates} upd/s | burst p50 ms | burst p99 ms | "
+             f"open loop {args.rate:g}/s: achieved | p50 ms | p99 ms | max ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r.name} | {r.burst_rate:.0f} | {r.burst_p50:.1f} | {r.burst_p99:.1f} "
+                     f"| {r.paced_rate:.1f} | {r.paced_p50:.1f} | {r.paced_p99:.1f} "
+                     f"| {r.paced_max:.1f} |")
+    ours, echo = results[0], results[-1]
+    ratio = ours.burst_rate / echo.burst_rate
+    ok = ratio >= 0.8 and ours.paced_p99 < 25
+    lines += ["", f"throughput ratio villagebot / PTB echo: {ratio:.2f} (goal ≥ 0.80); "
+              f"p99 at {args.rate:g}/s: {ours.paced_p99:.1f} ms (goal < 25) → "
+              f"{'MET' if ok else 'NOT MET'}"]
+    return lines
+
+
+def median_result(runs: list[Result]) -> Result:
+    """Per-metric median over rounds (the machine may be shared; rounds alternate bots)."""
+    fields = ("burst_rate", "burst_p50", "burst_p99", "paced_rate", "paced_p50", "paced_p99",
+              "paced_max")
+    return Result(runs[0].name, *(statistics.median(getattr(r, f) for r in runs)
+                                  for f in fields))
+
+
+async def run(args: argparse.Namespace) -> None:
+    """Both bots, alternating for ``--rounds`` rounds, each against a fresh fake API process."""
+    runs: dict[str, list[Result]] = {"village": [], "echo": []}
+    with tempfile.TemporaryDirectory(prefix="villagebench-") as tmp:
+        logging.basicConfig(level=logging.INFO, filename=str(Path(tmp) / "bot.log"),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        for round_no in range(args.rounds):
+            for which in ("village", "echo"):
+                world = World()
+                workdir = Path(tmp) / f"{which}{round_no}"
+                workdir.mkdir()
+                runner = await (start_village(world.url, workdir) if which == "village"
+                                else start_echo(world.url))
+                try:
+                    profile = args.profile if which == "village" and round_no == 0 else None
+                    result = await measure(runner, world, args, profile)
+                finally:
+                    await runner.stop()
+                    await world.close()
+                runs[which].append(result)
+                print(f"round {round_no + 1}: {result.name}: {result.burst_rate:.0f} upd/s, "
+                      f"p99 at {args.rate:g}/s {result.paced_p99:.1f} ms", file=sys.stderr)
+    results = [median_result(runs["village"]), median_result(runs["echo"])]
+    header = [*machine(), f"load average (1/5/15 min) before: {args.load}, after: "
+              f"{tuple(round(x, 2) for x in os.getloadavg())}",
+              f"workload: {args.updates} updates burst (after {args.warmup} warm-up), then "
+              f"{args.rate:g}/s for {args.seconds:g}s; mix /lich-hop (group), /hoi or /toi, "
+              f"/start, plain text (private); median of {args.rounds} alternating rounds", ""]
+    for line in [*header, *table(results, args)]:
+        print(line)
+
+
+def main() -> None:
+    """Parse arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--updates", type=int, default=2000, help="burst size")
+    parser.add_argument("--warmup", type=int, default=300, help="warm-up updates")
+    parser.add_argument("--rate", type=float, default=100.0, help="open-loop rate (upd/s)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="open-loop duration")
+    parser.add_argument("--profile", type=Path, help="write a pyinstrument HTML profile of "
+                        "the villagebot burst here (needs pyinstrument)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (median)")
+    args = parser.parse_args()
+    args.load = tuple(round(x, 2) for x in os.getloadavg())
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
