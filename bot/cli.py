@@ -25,7 +25,36 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-remote-web-chat", action="store_true",
                      help="allow the simulator on a non-loopback address (it trusts everyone)")
     sub.add_parser("migrate", help="upgrade the database schema and exit")
+    copy = sub.add_parser(
+        "copy-data", help="copy every table to another database (e.g. SQLite → PostgreSQL)")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL",
+                      help="source database, e.g. sqlite+aiosqlite:///./data/villagebot.db")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL",
+                      help="target database, e.g. postgresql+asyncpg://user@host/villagebot")
+    copy.add_argument("--force", action="store_true",
+                      help="empty a target that already holds data, then copy")
     return parser
+
+
+def _copy_data(args: argparse.Namespace) -> int:
+    """``villagebot copy-data``: upgrade both schemas, copy, print rows per table."""
+    from sqlalchemy.engine import make_url
+
+    from bot.copydata import CopyError, copy_data
+
+    i18n = Translator()
+    try:
+        result = asyncio.run(copy_data(args.source, args.target, force=args.force))
+    except CopyError as exc:
+        print(i18n.t(None, f"copydata-error-{exc.code}", table=exc.table, detail=exc.detail),
+              file=sys.stderr)
+        return 1
+    for table, rows in result.rows.items():
+        print(i18n.t(None, "copydata-table", table=table, rows=rows))
+    target = make_url(args.target).render_as_string(hide_password=True)
+    print(i18n.t(None, "copydata-done", total=result.total, tables=len(result.rows),
+                 target=target))
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -47,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
+    if args.command == "copy-data":
+        logging.basicConfig(level=logging.WARNING)
+        return _copy_data(args)
     try:
         settings = _settings(args)
     except ConfigError as exc:

@@ -56,7 +56,7 @@ OFFICIALS = {"official": ("thanhbinh", "Trưởng thôn"), "outsider": ("anphu",
 
 def user_id(platform: str, user: str) -> str:
     """The platform id of a logical user."""
-    name, tg, zl = USERS[user]
+    _name, tg, zl = USERS[user]
     return {"telegram": str(tg), "zalo": zl, "web": user}[platform]
 
 
@@ -227,8 +227,9 @@ class Harness:
             text = f"@Bot Lang {text}"
         if photo is not None:
             url = self.zl.add_cdn_image(f"p{len(self.zl.calls)}.jpg", photo)
-            event = self.zl.make_image(cid, self.user_id(user), photo_url=url, caption=text or None,
-                                       chat_type=chat_type, display_name=name)
+            event = self.zl.make_image(cid, self.user_id(user), photo_url=url,
+                                       caption=text or None, chat_type=chat_type,
+                                       display_name=name)
         else:
             event = self.zl.make_text(cid, self.user_id(user), text, chat_type=chat_type,
                                       display_name=name)
@@ -244,6 +245,7 @@ class Harness:
             form.add_field("reply_to", fields["reply_to"])
         if fields.get("button"):
             form.add_field("button", fields["button"])
+            form.add_field("message_id", fields.get("message_id") or "")
         if fields.get("photo") is not None:
             form.add_field("photo", fields["photo"], filename="photo.jpg",
                            content_type="image/jpeg")
@@ -267,7 +269,8 @@ class Harness:
                 first_name=USERS[user][0])
             self.tg.inject(update)
         elif self.platform == "web":
-            await self._web_send(user, chat, button=data)
+            await self._web_send(user, chat, button=data,
+                                 message_id=message_id or self.last_id(chat, user=user))
         else:
             raise AssertionError("Zalo has no inline buttons")
         await self.bot.pipeline.wait_handled(target, timeout)
@@ -316,7 +319,7 @@ class Harness:
                         timeout: float = 10.0) -> list[str]:
         """Wait until the bot has sent at least ``count`` messages to a chat in total."""
         async with asyncio.timeout(timeout):
-            while len(self.sent(chat, user=user)) < count:
+            while len(self.sent(chat, user=user)) < count:  # noqa: ASYNC110 - three sources
                 await asyncio.sleep(0.01)
         return self.sent(chat, user=user)
 

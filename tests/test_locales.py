@@ -31,7 +31,7 @@ def _placeholders(node: object) -> set[str]:
     found: set[str] = set()
 
     class Collect(Visitor):
-        def visit_VariableReference(self, ref: ast.VariableReference) -> None:  # noqa: N802
+        def visit_VariableReference(self, ref: ast.VariableReference) -> None:
             found.add(ref.id.name)
 
     Collect().visit(node)
@@ -51,11 +51,16 @@ KEY_USE = re.compile(
 
 def test_every_key_used_in_code_exists() -> None:
     translator = Translator()
+    keys = set(_catalogue("vi"))
     missing = []
     for folder in ("bot", "handlers", "scheduler"):
         for path in (ROOT / folder).rglob("*.py"):
             for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
-                if not translator.has(key, "vi"):
+                if key.endswith("-"):  # a prefix completed at run time: f"outbox-reason-{x}"
+                    found = any(k.startswith(key) for k in keys)
+                else:
+                    found = translator.has(key, "vi")
+                if not found:
                     missing.append(f"{path.relative_to(ROOT)}: {key}")
     assert not missing, missing
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
@@ -13,6 +13,7 @@ import bot.db.all_models  # noqa: F401  (fills SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
+MIGRATION_LOCK = 0x56_42_4D_47  # "VBMG": one migrating process at a time on PostgreSQL
 
 
 def _configure(connection) -> None:  # type: ignore[no-untyped-def]
@@ -23,6 +24,10 @@ def _configure(connection) -> None:  # type: ignore[no-untyped-def]
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # several processes may start at once: the others wait here, then find the
+            # schema current (released at commit)
+            connection.execute(text("select pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         context.run_migrations()
 
 
