@@ -100,7 +100,8 @@ class Leader:
             try:
                 if await self._try_lock():
                     await self._elect()
-                    await self._hold()
+                    if self.is_leader:
+                        await self._hold()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # connection refused, server restarting, …
@@ -130,7 +131,7 @@ class Leader:
                 try:
                     async with asyncio.timeout(self.ping_timeout):
                         await self._conn.fetchval("select 1")
-                except (Exception, TimeoutError) as exc:
+                except Exception as exc:  # TimeoutError included
                     log.warning("leader connection check failed: %s", exc)
                     broken = True
             if broken:
@@ -180,7 +181,7 @@ class Leader:
             try:
                 async with asyncio.timeout(2):
                     await conn.close()  # ends the session: the server frees the lock
-            except (Exception, TimeoutError):
+            except Exception:  # TimeoutError included
                 conn.terminate()
 
 

@@ -13,8 +13,9 @@ Keys and rules (:func:`rules_for`), built from :class:`bot.ratelimit.Limits`:
   message per ``overall_window / (overall - burst + 1)`` widened by the margin — at most
   ``overall`` messages in any ``overall_window`` (Telegram: ~26.7/s sustained);
 - one chat (``telegram:<chat id>``): private chats ``1 / per_chat_rate`` with a tolerance of
-  ``per_chat_burst - 1`` intervals; groups the slower of that and ``group_window / per_group``
-  with tolerance 0 — at most ``per_group`` in any ``group_window``.
+  ``per_chat_burst - 1`` intervals; groups the slower of that and the same burst-then-steady
+  rule as the platform's for ``per_group`` in ``group_window`` (Telegram: 3 at once, then one
+  per 3.5 s) — at most ``per_group`` in any ``group_window``.
 
 :func:`acquire` takes every rule of one send in ONE transaction (platform first, then chat:
 a fixed order, so no deadlocks) and is meant to run in the transaction that claims the outbox
@@ -64,9 +65,10 @@ def rules_for(limits: Limits, platform: str, chat_id: str, *, is_group: bool) ->
         chat_interval = stretch / limits.per_chat_rate
         tolerance = (max(1, limits.per_chat_burst) - 1) * chat_interval
     if is_group and limits.per_group:
-        group_interval = limits.group_window / limits.per_group * stretch
+        burst = min(max(1, limits.per_chat_burst), max(1, limits.per_group // 2))
+        group_interval = limits.group_window / (limits.per_group - burst + 1) * stretch
         if group_interval >= chat_interval:
-            chat_interval, tolerance = group_interval, 0.0
+            chat_interval, tolerance = group_interval, (burst - 1) * group_interval
     if chat_interval > 0:
         rules.append(Rule(f"{platform}:{chat_id}", chat_interval, tolerance))
     return rules

@@ -199,7 +199,8 @@ async def test_recurring_monthly_across_month_ends(harness_factory):
     assert len(notices) == 3  # February has no 31st: skipped, not moved
     assert not any("Tổng vệ sinh" in t for t in h.sent("group2"))  # deleted rule stays quiet
     async with h.services.db.session() as session:
-        notice = (await session.exec(select(RecurringNotice))).first()
+        notice = (await session.exec(select(RecurringNotice).where(
+            col(RecurringNotice.text).contains("Nộp quỹ thôn")))).one()
         assert notice is not None and notice.next_fire_at == datetime(2027, 5, 31, 1, 0,
                                                                        tzinfo=UTC)
 

@@ -23,7 +23,8 @@ def test_rules_from_telegram_limits() -> None:
     assert private.key == "telegram:42" and private.interval == pytest.approx(1.05)
     assert private.tolerance == pytest.approx(2.1)  # a burst of 3
     _overall, group = rules_for(TELEGRAM_LIMITS, "telegram", "-100", is_group=True)
-    assert group.interval == pytest.approx(3.15) and group.tolerance == 0  # 20/min
+    assert group.interval == pytest.approx(3.5) and group.tolerance == pytest.approx(7.0)
+    # 20/min: a burst of 3, then one per 3.5 s → 3 - 1 + 60 / 3.5 < 20 in any minute
 
 
 async def test_budgets_on_sqlite(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """scale-out: rate_state (send budgets shared by every process)
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-21 21:12:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0007'
-down_revision: str | None = '0001'
+down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
