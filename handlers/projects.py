@@ -344,16 +344,37 @@ async def _new_update(
     await ctx.say("projects-update-saved", name=project.name, photos=len(kept), chats=count)
 
 
+ALBUM_LOOKS = 15
+ALBUM_LOOK_SECONDS = 0.2
+
+
 async def _album_part(ctx: Context) -> bool:
     """Attach a caption-less album part to the update its first part created."""
     key = _album_key(ctx)
-    update = await projects_repo.update_by_album(ctx.session, album_key=key) if key else None
+    if key is None:
+        return False
+    update = await projects_repo.update_by_album(ctx.session, album_key=key)
+    if update is None and ctx.village is not None and ctx.is_official_of(ctx.village.id):
+        update = await _await_first_part(ctx, key)
     if update is None or update.author_id != ctx.person.id:
         return False
     kept = await _keep_all(ctx, ctx.msg.attachments)
     if kept is not None:
         _add_media(ctx, update.id or 0, kept, "")
     return True
+
+
+async def _await_first_part(ctx: Context, key: str) -> ProgressUpdate | None:
+    """Behind a load balancer the album's first part may still be committing in another
+    process (it downloads its photo first): look again for a few seconds.  In one process the
+    chat's updates are handled in order, so the first look already finds it."""
+    for _ in range(ALBUM_LOOKS):
+        await ctx.session.commit()  # end the read transaction to see the other commit
+        await ctx.services.clock.sleep(ALBUM_LOOK_SECONDS)
+        update = await projects_repo.update_by_album(ctx.session, album_key=key)
+        if update is not None:
+            return update
+    return None
 
 
 # ---------------------------------------------------------------- /tiendo, follow
