@@ -80,6 +80,7 @@ TYPO_SCORE = 80.0  # fuzz.ratio for an unknown word to count as a typo of an ent
 TYPO_LINK_SCORE = 60.0  # looser link used only to place keyword windows
 MAX_QUERY_WORDS = 40  # longer messages are cut (a question rarely needs more)
 SAME_QUESTION_SCORE = 95.0  # token_sort_ratio at which a village question replaces a default
+BOUND_SLACK = 1e-6  # added to score bounds against float rounding
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,19 @@ class _Keyword:
     text: str
     words: tuple[str, ...]
     weights: Mapping[str, float]  # IDF of each distinct word
+    wordset: frozenset[str] = frozenset()
+    total: float = 0.0  # sum of `weights`
+    glued: str = ""  # `text` without spaces
+    short: bool = False  # must equal a query word (see SHORT_KEYWORD_LEN)
+
+    @classmethod
+    def of(cls, text: str, idf: Mapping[str, float]) -> _Keyword:
+        """A keyword (normalized text) with its precomputed word set and weights."""
+        words = tuple(text.split())
+        weights = {w: idf[w] for w in words}
+        short = len(words) == 1 and (len(text) <= SHORT_KEYWORD_LEN or text.isdigit())
+        return cls(text, words, weights, frozenset(words), sum(weights.values()),
+                   text.replace(" ", ""), short)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +196,7 @@ class _Query:
     weights: tuple[tuple[str, float], ...]  # distinct content words with their IDF weight
     typos: Mapping[str, Mapping[str, float]]  # unknown word -> entry words it may misspell
     present: frozenset[str]  # query words plus the entry words they clearly misspell
+    linked: frozenset[str] = frozenset()  # every word a keyword window can be anchored on
 
 
 def primary_locale(locale: str | None) -> str:
@@ -301,9 +316,7 @@ class FaqIndex:
                     question=question,
                     core=core,
                     core_weights=tuple((w, idf[w]) for w in dict.fromkeys(core.split())),
-                    keywords=tuple(
-                        _Keyword(k, tuple(k.split()), {w: idf[w] for w in k.split()}) for k in kws
-                    ),
+                    keywords=tuple(_Keyword.of(k, idf) for k in kws),
                     vocab=vocab,
                 )
             )
@@ -345,23 +358,59 @@ class FaqIndex:
         }
         clear_typos = (w for links in typos.values() for w, s in links.items() if s >= TYPO_SCORE)
         fillers = self._lexicon.stopwords
+        sequences = tuple(
+            _sequence(seq, typos, known, fillers) for seq in dict.fromkeys((text, core))
+        )
         return _Query(
             text=text,
             tokens=tokens,
             core=core,
-            sequences=tuple(
-                _sequence(seq, typos, known, fillers) for seq in dict.fromkeys((text, core))
-            ),
+            sequences=sequences,
             weights=tuple(
                 (w, self._idf.get(w, UNKNOWN_WORD_WEIGHT)) for w in dict.fromkeys(core.split())
             ),
             typos=typos,
             present=frozenset(tokens).union(clear_typos),
+            linked=frozenset().union(*(seq.positions for seq in sequences)),
         )
+
+    def top(self, query: str) -> list[tuple[FaqEntry, float]]:
+        """The head of `rank` that `match` needs, without scoring the hopeless entries.
+
+        Every entry scoring at least min(runner-up, best - ``CHOICE_WINDOW``) is there, with
+        the same score and in the same order as in `rank`.  The expensive keyword windows are
+        computed best-bound first, and only while an entry's upper bound (keyword score capped
+        by its IDF share) could still reach that head.
+        """
+        prepared = self._prepare_query(query)
+        if prepared is None:
+            return []
+        bounded = []
+        for order, prep in enumerate(self._prepared):
+            question, closeness, penalty = _base(prep, prepared)
+            bound = _keyword_bound(prep, prepared)
+            if bound <= question:  # the keyword cannot change the score: it is exact
+                exact = round(_combine(question, question, closeness, penalty), 1)
+                bounded.append((exact, True, order, prep, (question, closeness, penalty)))
+            else:
+                upper = _combine(bound, question, closeness, penalty) + BOUND_SLACK
+                bounded.append((round(upper, 1), False, order, prep,
+                                (question, closeness, penalty)))
+        bounded.sort(key=lambda item: (-item[0], item[2]))
+        scored: list[tuple[float, int, FaqEntry]] = []
+        for upper, exact, order, prep, parts in bounded:
+            if len(scored) >= 2:
+                head = sorted(scored, key=lambda item: (-item[0], item[1]))
+                if upper < min(head[1][0], head[0][0] - CHOICE_WINDOW):
+                    break
+            score = upper if exact else round(_combine(_keyword(prep, prepared), *parts), 1)
+            scored.append((score, order, prep.entry))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [(entry, score) for score, _order, entry in scored]
 
     def match(self, query: str) -> FaqMatch:
         """Decide between one answer, a short list of choices, or no match."""
-        ranked = self.rank(query)
+        ranked = self.top(query)
         if not ranked:
             return FaqMatch(kind="none", locale=self.locale)
         best_entry, best = ranked[0]
@@ -456,6 +505,8 @@ def _keyword_score(keyword: _Keyword, query: _Query, floor: float = 0.0) -> floa
     words = keyword.words
     if len(words) == 1 and (len(keyword.text) <= SHORT_KEYWORD_LEN or keyword.text.isdigit()):
         return 100.0 if keyword.text in query.tokens else floor
+    if keyword.wordset.isdisjoint(query.linked):
+        return floor  # no window can hold any of its words: the IDF cap is 0
     best = floor
     for sequence in query.sequences:
         best = _best_window(keyword, sequence, best)
@@ -467,13 +518,11 @@ def _keyword_score(keyword: _Keyword, query: _Query, floor: float = 0.0) -> floa
 def _best_window(keyword: _Keyword, sequence: _Sequence, floor: float) -> float:
     """The best capped window score of one keyword in one word sequence, if above `floor`."""
     words, tokens = keyword.words, sequence.tokens
-    wordset = set(words)
+    wordset, total, glued = keyword.wordset, keyword.total, keyword.glued
     hits = {w: sequence.positions[w] for w in wordset if w in sequence.positions}
-    total = sum(keyword.weights.values())
     if 100.0 * sum(keyword.weights[w] for w in hits) / total <= floor:
         return floor  # even a window holding every hit could not beat `floor`
     anchors = {i for positions in hits.values() for i in positions}
-    glued = keyword.text.replace(" ", "")
     best = floor
     for width in range(max(1, len(words) - 1), len(words) + 2):
         last_start = len(tokens) - width
@@ -514,9 +563,39 @@ def _covered(word: str, vocab: frozenset[str], query: _Query) -> bool:
 
 def _score(prep: _Prepared, query: _Query) -> float:
     """The entry's 0–100 score for the query (see the module docstring)."""
+    return _combine(_keyword(prep, query), *_base(prep, query))
+
+
+def _keyword(prep: _Prepared, query: _Query) -> float:
+    """The entry's best keyword score (0 when no keyword shares a word with the query)."""
     keyword = 0.0
-    for candidate in prep.keywords:
-        keyword = _keyword_score(candidate, query, keyword)
+    if not prep.vocab.isdisjoint(query.linked):
+        for candidate in prep.keywords:
+            keyword = _keyword_score(candidate, query, keyword)
+    return keyword
+
+
+def _keyword_bound(prep: _Prepared, query: _Query) -> float:
+    """An upper bound of `_keyword`: the best IDF share of a keyword's words in the query."""
+    if prep.vocab.isdisjoint(query.linked):
+        return 0.0
+    linked = query.linked  # == the words of the query as typed (the other sequence's superset)
+    bound = 0.0
+    for keyword in prep.keywords:
+        if keyword.short:
+            share = 100.0 if keyword.text in linked else 0.0  # tokens ⊆ linked: a bound
+        elif keyword.wordset.isdisjoint(linked):
+            continue
+        else:
+            weights = keyword.weights
+            share = 100.0 * sum(weights[w] for w in keyword.wordset & linked) / keyword.total
+        if share > bound:
+            bound = share
+    return bound
+
+
+def _base(prep: _Prepared, query: _Query) -> tuple[float, float, float]:
+    """The cheap parts of the score: question similarity, closeness and coverage penalty."""
     question_total = sum(w for _, w in prep.core_weights) or 1.0
     recall = sum(w for t, w in prep.core_weights if t in query.present) / question_total
     question = fuzz.token_set_ratio(query.core, prep.core) * (
@@ -526,5 +605,9 @@ def _score(prep: _Prepared, query: _Query) -> float:
     total = sum(w for _, w in query.weights) or 1.0
     covered = sum(w for t, w in query.weights if _covered(t, prep.vocab, query))
     penalty = UNCOVERED_PENALTY * (1.0 - covered / total)
+    return question, closeness, penalty
+
+
+def _combine(keyword: float, question: float, closeness: float, penalty: float) -> float:
     best = max(keyword, question)
     return max(0.0, (1 - TIEBREAK_WEIGHT) * best + TIEBREAK_WEIGHT * closeness - penalty)

@@ -38,6 +38,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, T
 
 from bot.config import ConfigError
 from bot.core.events import (
+    NO_DEDUPE,
     Attachment,
     ChatRef,
     IncomingMessage,
@@ -461,6 +462,9 @@ class TelegramAdapter:
         incoming = to_incoming(update, self.app.bot.id, self.app.bot.username)
         if incoming is None:
             return
+        if not self.webhook:
+            # polling never redelivers: PTB confirms a batch's offset before handling it
+            incoming.extras["dedupe"] = NO_DEDUPE
         await self._dispatch(incoming, self.messenger)
         if incoming.callback_id and not incoming.extras.get("answered"):
             await self.messenger.answer_button(incoming.callback_id)

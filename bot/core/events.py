@@ -62,6 +62,11 @@ class ReplyRef:
     from_this_bot: bool = False
 
 
+# ``IncomingMessage.extras["dedupe"]`` set by an adapter whose platform never redelivers a
+# message (Telegram polling): the pipeline may then skip recording its id (on SQLite).
+NO_DEDUPE = "0"
+
+
 @dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """One inbound message or button press, already normalised by an adapter.

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from bot.core.commands import match_words, parse_command
 from bot.core.context import Context
-from bot.core.events import IncomingMessage
+from bot.core.events import NO_DEDUPE, IncomingMessage
 from bot.core.messenger import Messenger, OutMessage, SendError
 from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
@@ -81,27 +81,35 @@ class Pipeline:
             seen_id = f"cb:{msg.callback_id}" if msg.callback_id else msg.message_id
             known = None if msg.migrated_to else await repo.load_known(session, msg.chat,
                                                                        msg.sender)
-            # The bookkeeping writes (seen id, first-seen chat/person) are committed at once,
-            # before the handler runs: SQLite has one writer, and holding its lock while a
-            # handler waits on the network would serialise every chat.  On SQLite, updates
-            # also queue here in order instead of sleeping in SQLite's busy handler.
-            async with self._write_lock or contextlib.nullcontext():
-                if not await repo.mark_seen(session, msg.platform.value, msg.chat.id, seen_id,
-                                            now):
-                    log.info("dropped duplicate %s message %s", msg.platform, msg.message_id)
-                    return None
-                if known is None:
-                    chat = await repo.upsert_chat(session, msg.chat, now)
-                    if msg.migrated_to:
-                        await self._migrate(session, chat, msg.migrated_to)
+            dedupe = self._needs_dedupe(msg)
+            if known is not None and not dedupe and not session.dirty:
+                # nothing to write before the handler: no lock, no commit, no round trip
+                chat, person, roles, village = (known.chat, known.person, known.roles,
+                                                known.village)
+            else:
+                # The bookkeeping writes (seen id, first-seen chat/person, a new title) are
+                # committed at once, before the handler runs: SQLite has one writer, and
+                # holding its lock while a handler waits on the network would serialise every
+                # chat.  On SQLite, updates also queue here in order instead of sleeping in
+                # SQLite's busy handler.
+                async with self._write_lock or contextlib.nullcontext():
+                    if dedupe and not await repo.mark_seen(session, msg.platform.value,
+                                                           msg.chat.id, seen_id, now):
+                        log.info("dropped duplicate %s message %s", msg.platform,
+                                 msg.message_id)
                         return None
-                    person = await repo.upsert_person(session, msg.sender, now)
-                    roles = await repo.active_roles(session, person.id or 0)
-                    village = None
-                else:
-                    chat, person, roles, village = (known.chat, known.person, known.roles,
-                                                    known.village)
-                await session.commit()
+                    if known is None:
+                        chat = await repo.upsert_chat(session, msg.chat, now)
+                        if msg.migrated_to:
+                            await self._migrate(session, chat, msg.migrated_to)
+                            return None
+                        person = await repo.upsert_person(session, msg.sender, now)
+                        roles = await repo.active_roles(session, person.id or 0)
+                        village = None
+                    else:
+                        chat, person, roles, village = (known.chat, known.person, known.roles,
+                                                        known.village)
+                    await session.commit()
             ctx = Context(
                 msg=msg, services=services, messenger=messenger, session=session, chat=chat,
                 person=person, locale=services.i18n.resolve(chat.locale or person.locale
@@ -114,6 +122,16 @@ class Pipeline:
                 ctx.village = await self._village(ctx)
             await self._route(ctx)
             return ctx
+
+    def _needs_dedupe(self, msg: IncomingMessage) -> bool:
+        """Whether to record the message id to drop redeliveries (see ``NO_DEDUPE``).
+
+        An adapter marks messages its platform never redelivers (Telegram polling: PTB confirms
+        each batch's offset with its next ``getUpdates``, before the batch is handled).  That
+        holds for one polling process, i.e. on SQLite; several processes sharing PostgreSQL
+        could fetch the same batch, so there every message id is still recorded.
+        """
+        return not (msg.extras.get("dedupe") == NO_DEDUPE and self.services.db.is_sqlite)
 
     async def _village(self, ctx: Context) -> Village | None:
         """The chat's village; in a private chat, the subscription or the official's village."""

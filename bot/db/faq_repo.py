@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func
+from sqlalchemy import Insert, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -52,13 +55,21 @@ async def add_entry(
 async def save_choices(
     session: AsyncSession, *, chat_id: int, person_id: int, entry_ids: list[str], now: datetime
 ) -> None:
-    """Remember the numbered list just shown to this person in this chat."""
-    row = await session.get(FaqChoice, (chat_id, person_id))
-    if row is None:
-        session.add(FaqChoice(chat_id=chat_id, person_id=person_id, entry_ids=entry_ids,
-                              created_at=now))
-    else:
-        row.entry_ids, row.created_at = list(entry_ids), now
+    """Remember the numbered list just shown to this person in this chat (one upsert)."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    await session.exec(_choice_upsert(dialect), params={  # type: ignore[call-overload]
+        "chat_id": chat_id, "person_id": person_id, "entry_ids": list(entry_ids),
+        "created_at": now})
+
+
+@cache
+def _choice_upsert(dialect: str) -> Insert:
+    """INSERT … ON CONFLICT DO UPDATE of a chat's choices (built once per dialect)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(FaqChoice)
+    return stmt.on_conflict_do_update(
+        index_elements=["chat_id", "person_id"],
+        set_={"entry_ids": stmt.excluded.entry_ids, "created_at": stmt.excluded.created_at})
 
 
 async def load_choices(
