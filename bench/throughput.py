@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import multiprocessing as mp
 import os
@@ -150,6 +151,7 @@ async def start_village(url: str, workdir: Path) -> Runner:
     await bot.db.upgrade()
     await seed(bot, "telegram")
     await bot.start()
+    gc.freeze()  # as VillageBot.run_forever does in production
     return Runner("villagebot", lambda: bot.pipeline.handled, bot.stop,
                   hoi=bot.pipeline.table.get("hoi") is not None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from contextlib import suppress
@@ -168,6 +169,9 @@ class VillageBot:
             with suppress(NotImplementedError):
                 loop.add_signal_handler(sig, self._stopped.set)
         await self.start()
+        # Everything loaded at start-up lives for the whole run: keep it out of the cyclic
+        # collector's full passes (50-100 ms pauses measured under load, see benchmarks.md).
+        gc.freeze()
         try:
             await self._stopped.wait()
         finally:

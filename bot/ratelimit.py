@@ -36,7 +36,7 @@ class Limits:
     per_chat_burst: int = 1
     per_group: int | None = None
     group_window: float = 60.0
-    margin: float = 0.05
+    margin: float = 0.03
 
 
 TELEGRAM_LIMITS = Limits(overall=30, overall_window=1.0, per_chat_rate=1.0, per_chat_burst=3,

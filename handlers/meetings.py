@@ -226,6 +226,8 @@ async def draft_answer(ctx: Context) -> bool:
     text = (ctx.msg.text or "").strip()
     if not text or text.startswith("/") or ctx.person.id is None or ctx.chat.id is None:
         return False
+    if not (ctx.roles or ctx.is_admin):
+        return False  # only officials create drafts: no query for everyone else's messages
     draft = await mrepo.get_draft(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id,
                                   now=ctx.now)
     if draft is None:

@@ -15,16 +15,19 @@ from tests.conftest_pg import pg_url  # noqa: F401
 from tests.harness import START
 from tests.pg import requires_pg
 
+WIN = 1 + TELEGRAM_LIMITS.margin  # every window is widened by the safety margin
+
 
 def test_rules_from_telegram_limits() -> None:
     overall, private = rules_for(TELEGRAM_LIMITS, "telegram", "42", is_group=False)
-    assert overall.key == "telegram" and overall.interval == pytest.approx(1.05 / 28)
-    assert overall.tolerance == pytest.approx(2 * 1.05 / 28)  # a burst of 3
-    assert private.key == "telegram:42" and private.interval == pytest.approx(1.05)
-    assert private.tolerance == pytest.approx(2.1)  # a burst of 3
+    assert overall.key == "telegram" and overall.interval == pytest.approx(WIN / 28)
+    assert overall.tolerance == pytest.approx(2 * WIN / 28)  # a burst of 3
+    assert private.key == "telegram:42" and private.interval == pytest.approx(WIN)
+    assert private.tolerance == pytest.approx(2 * WIN)  # a burst of 3
     _overall, group = rules_for(TELEGRAM_LIMITS, "telegram", "-100", is_group=True)
-    assert group.interval == pytest.approx(3.5) and group.tolerance == pytest.approx(7.0)
-    # 20/min: a burst of 3, then one per 3.5 s → 3 - 1 + 60 / 3.5 < 20 in any minute
+    assert group.interval == pytest.approx(60 / 18 * WIN)
+    assert group.tolerance == pytest.approx(2 * 60 / 18 * WIN)
+    # 20/min: a burst of 3, then one per 60/18·WIN s → 3 - 1 + 60 / (60/18·WIN) < 20 a minute
 
 
 async def test_budgets_on_sqlite(tmp_path: Path) -> None:
@@ -35,22 +38,22 @@ async def test_budgets_on_sqlite(tmp_path: Path) -> None:
         async with db.session() as s:
             assert [await acquire(s, chat, START) for _ in range(3)] == [(0, None)] * 3
             wait, key = await acquire(s, chat, START)
-            assert wait == pytest.approx(1.05, abs=1e-4) and key == "telegram:42"
+            assert wait == pytest.approx(WIN, abs=1e-4) and key == "telegram:42"
             assert await acquire(s, chat, START + timedelta(seconds=1.06)) == (0, None)
             # a two-part message costs two slots
             assert await acquire(s, chat, START + timedelta(seconds=5), units=2) == (0, None)
-            # the platform: a burst of 3 chats at one instant, then one per 1.05/28 s
+            # the platform: a burst of 3 chats at one instant, then one per WIN/28 s
             at = START + timedelta(seconds=9)
             for chat_id in ("43", "44", "45"):
                 rules = rules_for(TELEGRAM_LIMITS, "telegram", chat_id, is_group=False)
                 assert await acquire(s, rules, at) == (0, None)
             rules = rules_for(TELEGRAM_LIMITS, "telegram", "46", is_group=False)
             wait, key = await acquire(s, rules, at)
-            assert key == "telegram" and wait == pytest.approx(1.05 / 28, abs=1e-4)
+            assert key == "telegram" and wait == pytest.approx(WIN / 28, abs=1e-4)
         async with db.session() as s:
             await pause(s, "telegram:42", START + timedelta(seconds=60))
             wait, _key = await acquire(s, chat, START + timedelta(seconds=30))
-            assert wait == pytest.approx(30 - 2.1, abs=1e-4)
+            assert wait == pytest.approx(30 - 2 * WIN, abs=1e-4)
     finally:
         await db.close()
 
