@@ -44,6 +44,7 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
+from bot.db import repo
 from bot.db.models import Chat
 from bot.db.outbox_models import (
     FAILED,
@@ -659,7 +660,7 @@ class PlatformWorker:
             return
         old_id = item.chat_external_id
         async with self.services.db.session() as session:
-            await move_chat(session, self.platform, old_id, new_id)
+            await repo.migrate_chat(session, self.platform, old_id, new_id)
             await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
                 col(OutboxItem.platform) == self.platform,
                 col(OutboxItem.chat_external_id) == old_id,
@@ -776,23 +777,6 @@ async def _chat_of(session: AsyncSession, item: OutboxItem) -> Chat | None:
         return await session.get(Chat, item.chat_id)
     return (await session.exec(select(Chat).where(
         Chat.platform == item.platform, Chat.external_id == item.chat_external_id))).first()
-
-
-async def move_chat(session: AsyncSession, platform: str, old_id: str, new_id: str) -> None:
-    """A Telegram group became a supergroup: keep its link, tags and language on the new id."""
-    old = (await session.exec(select(Chat).where(
-        Chat.platform == platform, Chat.external_id == old_id))).first()
-    existing = (await session.exec(select(Chat).where(
-        Chat.platform == platform, Chat.external_id == new_id))).first()
-    if old is None:
-        return
-    if existing is not None and existing.id != old.id:
-        existing.village_id = existing.village_id or old.village_id
-        existing.tags = existing.tags or old.tags
-        existing.locale = existing.locale or old.locale
-        old.active, old.inactive_reason = False, "migrated"
-    else:
-        old.external_id = new_id
 
 
 async def render_report(

@@ -12,7 +12,6 @@ import contextlib
 import logging
 
 from sqlalchemy.exc import OperationalError
-from sqlmodel import select
 
 from bot.core.commands import match_words, parse_command
 from bot.core.context import Context
@@ -21,7 +20,7 @@ from bot.core.messenger import Messenger, OutMessage, SendError
 from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
 from bot.db import repo
-from bot.db.models import Chat, Village
+from bot.db.models import Village
 from bot.villages import extra_official
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,10 @@ class Pipeline:
                     if known is None:
                         chat = await repo.upsert_chat(session, msg.chat, now)
                         if msg.migrated_to:
-                            await self._migrate(session, chat, msg.migrated_to)
+                            await repo.migrate_chat(session, chat.platform, chat.external_id,
+                                                    msg.migrated_to)
+                            log.info("chat %s:%s migrated to %s", chat.platform, msg.chat.id,
+                                     msg.migrated_to)
                             return None
                         person = await repo.upsert_person(session, msg.sender, now)
                         roles = await repo.active_roles(session, person.id or 0)
@@ -202,19 +204,6 @@ class Pipeline:
         if ctx.village is None:
             return ctx.is_admin or bool(ctx.roles)
         return ctx.is_official_of(ctx.village.id)
-
-    async def _migrate(self, session, chat: Chat, new_id: str) -> None:  # type: ignore[no-untyped-def]
-        """Move a Telegram group's link to its new supergroup id."""
-        existing = (await session.exec(select(Chat).where(
-            Chat.platform == chat.platform, Chat.external_id == new_id))).first()
-        if existing is not None and existing.id != chat.id:
-            existing.village_id = existing.village_id or chat.village_id
-            existing.tags = existing.tags or chat.tags
-            existing.locale = existing.locale or chat.locale
-            chat.active, chat.inactive_reason = False, "migrated"
-        else:
-            chat.external_id = new_id
-        log.info("chat %s:%s migrated to %s", chat.platform, chat.external_id, new_id)
 
     async def _apologise(self, msg: IncomingMessage, messenger: Messenger,
                          key: str = "error-internal") -> None:

@@ -131,3 +131,24 @@ async def audit(
     """Append one line to the audit log."""
     session.add(AuditEntry(at=now, person_id=person_id, village_id=village_id, action=action,
                            allowed=allowed, detail=detail[:2000]))
+
+
+async def migrate_chat(session: AsyncSession, platform: str, old_id: str, new_id: str) -> None:
+    """A Telegram group became a supergroup: keep its link, tags and language on the new id.
+
+    When the new id is already stored (the bot saw the supergroup first), the new row inherits
+    what it lacks and the old one is retired; otherwise the old row simply takes the new id.
+    """
+    old = (await session.exec(select(Chat).where(
+        Chat.platform == platform, Chat.external_id == old_id))).first()
+    if old is None:
+        return
+    existing = (await session.exec(select(Chat).where(
+        Chat.platform == platform, Chat.external_id == new_id))).first()
+    if existing is not None and existing.id != old.id:
+        existing.village_id = existing.village_id or old.village_id
+        existing.tags = existing.tags or old.tags
+        existing.locale = existing.locale or old.locale
+        old.active, old.inactive_reason = False, "migrated"
+    else:
+        old.external_id = new_id
