@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.command_vocab import NEWS_WORDS
 from bot.core.context import Context
 from bot.core.events import Attachment, Platform
 from bot.core.messenger import Button, Media, OutMessage, SendError
@@ -394,7 +395,7 @@ async def _ack(ctx: Context, notice: Notice) -> tuple[bool, int]:
 
 @router.on_button("ack")
 async def ack_button(ctx: Context) -> None:
-    """"Đã đọc ✓" pressed: count the person once and show the new count on the button."""
+    """The read-acknowledgement button: count the person once and show the new count."""
     notice = await ctx.session.get(Notice, _number((ctx.msg.button or "").partition(":")[2])
                                    or 0)
     if notice is None or notice.status != SENT:
@@ -477,7 +478,7 @@ async def who_read(ctx: Context) -> None:
 # ---------------------------------------------------------------- /tinmoi
 
 
-@router.command("tinmoi", "tin_moi", help_key="help-tinmoi", words=("tin mới",))
+@router.command("tinmoi", "tin_moi", help_key="help-tinmoi", words=NEWS_WORDS)
 async def latest(ctx: Context) -> None:
     """The village's latest notices, in groups and private chats."""
     if ctx.village is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.command_vocab import HELP_WORDS
 from bot.core.context import Context
 from bot.core.router import Role, Router
 from bot.i18n import SUPPORTED
@@ -15,7 +16,7 @@ async def start(ctx: Context) -> None:
     await ctx.reply(ctx.t("start-body"), title=ctx.t("start-title"))
 
 
-@router.command("trogiup", "help", help_key="help-help", words=("trợ giúp", "giúp", "help"))
+@router.command("trogiup", "help", help_key="help-help", words=HELP_WORDS)
 async def help_(ctx: Context) -> None:
     """List the commands this person may use here, in this chat's language."""
     table = ctx.services.extras["commands"]

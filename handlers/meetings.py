@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.command_vocab import MEETINGS_WORDS
 from bot.core.context import Context
 from bot.core.messenger import OutMessage, SendError
 from bot.core.router import Role, Router
@@ -47,7 +48,7 @@ MAX_TOPIC = 1000
 
 
 def _number(args: str) -> tuple[int | None, str]:
-    """Split ``"2 19h30 thứ Bảy"`` into (2, "19h30 thứ Bảy")."""
+    """Split ``"2 <new time>"`` into (2, "<new time>")."""
     m = NUMBER.match(args)
     return (int(m.group(1)), m.group(2).strip()) if m else (None, args.strip())
 
@@ -103,8 +104,11 @@ def _has_buttons(ctx: Context) -> bool:
 
 
 async def _meeting_by_number(ctx: Context, command: str) -> Meeting | None:
-    """The meeting numbered in ``ctx.args``, answering the usage/not-found sentence otherwise."""
-    assert ctx.village is not None
+    """The meeting numbered in ``ctx.args`` of the chat's village; otherwise answer why not
+    (no village, usage, not found) and return None."""
+    if ctx.village is None:
+        await ctx.say("error-no-village")
+        return None
     number, _ = _number(ctx.args)
     if number is None:
         await ctx.say("meeting-number-usage", command=command)
@@ -263,9 +267,6 @@ async def draft_answer(ctx: Context) -> bool:
                 usage_key="meeting-number-usage")
 async def cancel_meeting(ctx: Context) -> None:
     """Cancel meeting n and tell every chat of the village."""
-    if ctx.village is None:
-        await ctx.say("error-no-village")
-        return
     meeting = await _meeting_by_number(ctx, "huyhop")
     if meeting is None:
         return
@@ -341,7 +342,7 @@ async def _move(ctx: Context, meeting: Meeting, starts_at: datetime) -> None:
 
 
 @router.command("lich_hop", "lich-hop", "lichhop", help_key="help-lich-hop",
-                words=("lịch họp",))
+                words=MEETINGS_WORDS)
 async def list_meetings(ctx: Context) -> None:
     """List upcoming meetings of this chat's village, or show one in full."""
     if ctx.village is None:
@@ -394,9 +395,6 @@ def _ics_link(ctx: Context) -> str | None:
 
 
 async def _answer(ctx: Context, answer: str, command: str) -> None:
-    if ctx.village is None:
-        await ctx.say("error-no-village")
-        return
     meeting = await _meeting_by_number(ctx, command)
     if meeting is None:
         return
@@ -464,9 +462,6 @@ async def _refresh_buttons(ctx: Context, meeting: Meeting, yes: int, no: int) ->
                 help_key="help-diemdanh", usage_key="meeting-number-usage")
 async def attendance(ctx: Context) -> None:
     """Who answered for meeting n."""
-    if ctx.village is None:
-        await ctx.say("error-no-village")
-        return
     meeting = await _meeting_by_number(ctx, "diemdanh")
     if meeting is None:
         return

@@ -104,7 +104,7 @@ async def caidat_nhac(ctx: Context, args: str) -> None:
 
 
 async def recurring(ctx: Context) -> None:
-    """Create (``<khi nào> | <nội dung>``), list (no argument) or delete (``xoa <n>``)."""
+    """Create (``<when> | <text>``), list (no argument) or delete (``xoa <n>``)."""
     village = ctx.village
     if village is None:
         await ctx.say("error-no-village")
@@ -168,7 +168,7 @@ async def _create_recurring(ctx: Context, args: str, number: int) -> None:
 
 
 def setup_ics(app: web.Application, services: Services) -> None:
-    """Serve ``/v/<mã thôn>/lich.ics``."""
+    """Serve ``/v/<village code>/lich.ics``."""
 
     async def feed(request: web.Request) -> web.Response:
         code = request.match_info["code"]

@@ -228,7 +228,7 @@ async def _set_account_cmd(ctx: Context, village: Village, text: str) -> None:
 @router.command("capnhat", "cap_nhat", role=Role.OFFICIAL, help_key="help-capnhat",
                 usage_key="usage-capnhat")
 async def capnhat(ctx: Context) -> None:
-    """``/capnhat <mã> [40%] <text>`` with photos, replying to a photo, or text only."""
+    """``/capnhat <code> [40%] <text>`` with photos, replying to a photo, or text only."""
     try:
         parsed = parse_update(ctx.args)
     except ParseError:
@@ -470,7 +470,7 @@ async def _follow(ctx: Context, *, active: bool) -> None:
 
 @router.command("ungho", "ung_ho", help_key="help-ungho", usage_key="usage-ungho")
 async def ungho(ctx: Context) -> None:
-    """``/ungho <mã>``: the VietQR code; officials: ``/ungho <mã> <số tiền> <tên>``."""
+    """``/ungho <code>``: the VietQR code; officials: ``/ungho <code> <amount> <name>``."""
     code, _, rest = ctx.args.strip().partition(" ")
     if not code:
         await ctx.say("usage-ungho")
@@ -656,5 +656,5 @@ async def _send_qr(ctx: Context, project: Project) -> None:
 
 @router.web
 def web_routes(app, services: Services) -> None:  # type: ignore[no-untyped-def]
-    """``/v/<mã thôn>`` and ``/v/<mã thôn>/poster.png``."""
+    """``/v/<village code>`` and ``/v/<village code>/poster.png``."""
     setup_routes(app, services)

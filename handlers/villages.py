@@ -23,7 +23,7 @@ DETAIL_CHARS = 160
 
 
 async def _village_list(ctx: Context) -> str:
-    """``thanhbinh (Thôn Thanh Bình), anphu (…)`` or the 'no village yet' sentence."""
+    """``code (name), code (name)…`` of every village, or the 'no village yet' sentence."""
     villages = await vl.all_villages(ctx.session)
     if not villages:
         return ctx.t("villages-none-yet")
@@ -85,7 +85,7 @@ async def _resolve_who(ctx: Context, tokens: list[str]) -> tuple[Person | None, 
 
 @router.command("taothon", role=Role.ADMIN, help_key="help-taothon", usage_key="usage-taothon")
 async def create_village(ctx: Context) -> None:
-    """Create a village: ``/taothon <mã> <tên thôn>``."""
+    """Create a village: ``/taothon <code> <village name>``."""
     parts = ctx.args.split(None, 1)
     if len(parts) < 2:
         await ctx.say("usage-taothon")
@@ -106,7 +106,7 @@ async def create_village(ctx: Context) -> None:
 @router.command("ketnoi", role=Role.ADMIN, help_key="help-ketnoi", usage_key="usage-ketnoi",
                 group_only=True)
 async def link_chat(ctx: Context) -> None:
-    """Link this group to a village, with optional tags: ``/ketnoi <mã> [tag …]``."""
+    """Link this group to a village, with optional tags: ``/ketnoi <code> [tag ...]``."""
     tokens = ctx.args.split()
     if not tokens:
         await _usage_with_codes(ctx, "usage-ketnoi")
@@ -150,7 +150,7 @@ async def unlink_chat(ctx: Context) -> None:
 
 @router.command("dangky", help_key="help-dangky", usage_key="usage-dangky")
 async def subscribe(ctx: Context) -> None:
-    """Subscribe this private chat to a village: ``/dangky <mã thôn>``."""
+    """Subscribe this private chat to a village: ``/dangky <village code>``."""
     if ctx.msg.chat.is_group:
         await ctx.say("dangky-group")
         return
@@ -193,7 +193,7 @@ async def unsubscribe(ctx: Context) -> None:
 
 @router.command("canbo", help_key="help-canbo")
 async def officials(ctx: Context) -> None:
-    """List a village's officials (and the commune's): ``/canbo [mã]``."""
+    """List a village's officials (and the commune's): ``/canbo [code]``."""
     code = ctx.args.split()[0] if ctx.args.split() else ""
     village: Village | None
     if code and fold(code) == vl.COMMUNE:
@@ -224,7 +224,7 @@ def _official_line(ctx: Context, role: OfficialRole, person: Person) -> str:
 @router.command("capquyen", role=Role.ADMIN, help_key="help-capquyen",
                 usage_key="usage-capquyen")
 async def grant(ctx: Context) -> None:
-    """Grant an official role: ``/capquyen <who> <mã thôn|xa> <chức danh>``."""
+    """Grant an official role: ``/capquyen <who> <village code|xa> <title>``."""
     tokens = ctx.args.split()
     person, rest = await _resolve_who(ctx, tokens)
     if person is None:
@@ -253,7 +253,7 @@ async def grant(ctx: Context) -> None:
 @router.command("thuhoiquyen", role=Role.ADMIN, help_key="help-thuhoiquyen",
                 usage_key="usage-thuhoiquyen")
 async def revoke(ctx: Context) -> None:
-    """Revoke a person's roles: ``/thuhoiquyen <who> [mã thôn|xa]``."""
+    """Revoke a person's roles: ``/thuhoiquyen <who> [village code|xa]``."""
     tokens = ctx.args.split()
     person, rest = await _resolve_who(ctx, tokens)
     if person is None:
@@ -314,7 +314,7 @@ def _caidat_key(word: str) -> str:
 
 @router.command("caidat", role=Role.OFFICIAL, help_key="help-caidat")
 async def settings_(ctx: Context) -> None:
-    """Village settings: ``/caidat <tên> …``; sub-commands come from ``CAIDAT_HANDLERS``."""
+    """Village settings: ``/caidat <name> ...``; sub-commands come from ``CAIDAT_HANDLERS``."""
     parts = ctx.args.split(None, 1)
     handler = vl.CAIDAT_HANDLERS.get(_caidat_key(parts[0])) if parts else None
     if handler is None:

@@ -37,7 +37,7 @@ from bot.recurrence import next_occurrence
 
 log = logging.getLogger(__name__)
 
-LATE_AFTER = timedelta(minutes=2)  # fired later than this after fire_at → "(nhắc muộn)"
+LATE_AFTER = timedelta(minutes=2)  # fired later than this after fire_at: marked late
 RECURRING_MAX_LATE = timedelta(hours=6)  # an older missed occurrence is skipped, not sent
 BATCH = 200
 
