@@ -20,6 +20,7 @@ from bot.core.messenger import Messenger, OutMessage, SendError
 from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
 from bot.db import repo
+from bot.db.known_cache import KnownCache
 from bot.db.models import Village
 from bot.villages import extra_official
 
@@ -42,6 +43,8 @@ class Pipeline:
         services.extras["commands"] = self.table
         self.handled = 0
         self._write_lock = asyncio.Lock() if services.db.is_sqlite else None
+        # one process owns a SQLite file, so its lookups can be cached (see KnownCache)
+        self.known_cache = KnownCache(services.db.engine) if services.db.is_sqlite else None
         self._progress = asyncio.Event()
 
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
@@ -78,8 +81,8 @@ class Pipeline:
         now = services.clock.now()
         async with services.db.session() as session:
             seen_id = f"cb:{msg.callback_id}" if msg.callback_id else msg.message_id
-            known = None if msg.migrated_to else await repo.load_known(session, msg.chat,
-                                                                       msg.sender)
+            known = None if msg.migrated_to else await repo.load_known(
+                session, msg.chat, msg.sender, self.known_cache)
             dedupe = self._needs_dedupe(msg)
             if known is not None and not dedupe and not session.dirty:
                 # nothing to write before the handler: no lock, no commit, no round trip

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import and_, bindparam, func
+from sqlalchemy import and_, bindparam, func, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import ChatRef, UserRef
+from bot.db.known_cache import KnownCache
 from bot.db.models import AuditEntry, Chat, OfficialRole, Person, SeenMessage, Village
+
+_Row = TypeVar("_Row", bound=SQLModel)
 
 
 async def upsert_chat(session: AsyncSession, ref: ChatRef, now: datetime) -> Chat:
@@ -70,19 +75,38 @@ _KNOWN = (
 )
 
 
-async def load_known(session: AsyncSession, chat: ChatRef, sender: UserRef) -> Known | None:
+async def load_known(
+    session: AsyncSession, chat: ChatRef, sender: UserRef, cache: KnownCache | None = None
+) -> Known | None:
     """Chat, person, active roles and the chat's village in ONE query; None on first sight.
 
-    The hot path of every update: one round trip instead of four.  Title and name changes are
-    applied to the loaded rows like :func:`upsert_chat` and :func:`upsert_person` do.
+    The hot path of every update: one round trip instead of four, none when ``cache`` (SQLite)
+    holds the pair.  Title and name changes are applied to the loaded rows like
+    :func:`upsert_chat` and :func:`upsert_person` do.
     """
-    rows = (await session.exec(_KNOWN, params={  # type: ignore[call-overload]
-        "chat_platform": chat.platform.value, "chat_id": chat.id,
-        "sender_platform": sender.platform.value, "sender_id": sender.id})).all()
-    if not rows:
-        return None
-    found_chat, person, _role, village = rows[0]
-    roles = [row[2] for row in rows if row[2] is not None]
+    key = (chat.platform.value, chat.id, sender.platform.value, sender.id)
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        merge = session.sync_session.merge  # no I/O with load=False
+        found_chat, person, village = (merge(cached.chat, load=False),
+                                       merge(cached.person, load=False),
+                                       merge(cached.village, load=False)
+                                       if cached.village is not None else None)
+        roles = [merge(role, load=False) for role in cached.roles]
+    else:
+        generation = cache.generation if cache is not None else 0
+        rows = (await session.exec(_KNOWN, params={  # type: ignore[call-overload]
+            "chat_platform": chat.platform.value, "chat_id": chat.id,
+            "sender_platform": sender.platform.value, "sender_id": sender.id})).all()
+        if not rows:
+            return None
+        found_chat, person, _role, village = rows[0]
+        roles = [row[2] for row in rows if row[2] is not None]
+        if cache is not None:
+            cache.put(key, Known(_detached(found_chat), _detached(person),
+                                 [_detached(r) for r in roles],
+                                 _detached(village) if village is not None else None),
+                      generation)
     if chat.title and found_chat.title != chat.title:
         found_chat.title = chat.title
     if sender.name and person.display_name != sender.name:
@@ -90,6 +114,14 @@ async def load_known(session: AsyncSession, chat: ChatRef, sender: UserRef) -> K
     if sender.username and person.username != sender.username:
         person.username = sender.username
     return Known(found_chat, person, roles, village)
+
+
+def _detached(row: _Row) -> _Row:
+    """A clean detached copy of a loaded row (what ``merge(load=False)`` needs)."""
+    cls = type(row)
+    copy = cls(**{attr.key: getattr(row, attr.key) for attr in inspect(cls).column_attrs})
+    make_transient_to_detached(copy)
+    return copy
 
 
 async def mark_seen(

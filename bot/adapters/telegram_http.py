@@ -1,0 +1,116 @@
+"""PTB's HTTP transport on aiohttp (the server's library) instead of httpx.
+
+PTB lets an application bring its own :class:`telegram.request.BaseRequest`.  Sending a reply
+through httpx costs more CPU than the rest of a bare PTB echo bot (measured in
+``bench/throughput.py``); aiohttp's client does the same request for less.  The wire format is
+PTB's own: form-encoded JSON values, multipart when files are attached.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+
+class AiohttpRequest(BaseRequest):
+    """A :class:`BaseRequest` on one :class:`aiohttp.ClientSession` (keep-alive pool)."""
+
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout (PTB adds it to long-polling timeouts)."""
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Open the client session (idempotent)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+                # PTB reads the status and decodes JSON itself; never raise on 4xx/5xx here
+                raise_for_status=False)
+
+    async def shutdown(self) -> None:
+        """Close the client session (idempotent)."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
+        write_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
+        connect_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
+        pool_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send one Bot API request; map aiohttp failures to PTB's errors."""
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data else None
+        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        connect = (self._connect_timeout if isinstance(connect_timeout, DefaultValue)
+                   else connect_timeout)
+        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        if isinstance(write_timeout, DefaultValue):
+            write = self._write_timeout if not files else self._media_write_timeout
+        else:
+            write = write_timeout
+        # aiohttp has no write timeout: the read timeout starts once the body is written,
+        # so a slow upload is bounded by the write budget through ``total``.
+        waits = [t for t in (connect, pool, write, read) if t is not None]
+        timeout = aiohttp.ClientTimeout(
+            total=sum(waits) if len(waits) == 4 else None,
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect, sock_read=read)
+        body = _body(request_data, files)
+        try:
+            async with self._session.request(method, url, data=body,
+                                              timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as err:
+            raise TimedOut from err
+        except aiohttp.ClientError as err:
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+
+def _body(request_data: RequestData | None,
+          files: dict[str, object] | None) -> aiohttp.FormData | dict[str, str] | None:
+    """Form fields as PTB encodes them; multipart only when a file is attached."""
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    if not files:
+        return fields
+    form = aiohttp.FormData(quote_fields=False)
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, part in files.items():
+        if isinstance(part, tuple):
+            file_name, content, *rest = part
+            form.add_field(name, content, filename=file_name,
+                           content_type=rest[0] if rest else "application/octet-stream")
+        else:
+            form.add_field(name, part)
+    return form
