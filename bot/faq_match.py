@@ -68,6 +68,9 @@ CLEAR_WINNER_MARGIN = 20.0
 CHOICE_FLOOR = 55.0
 CHOICE_WINDOW = 12.0
 MAX_CHOICES = 5
+# An entry scoring under this changes no decision: it is no choice (< CHOICE_FLOOR) and as a
+# runner-up it leaves every margin met (best >= CLEAR_WINNER_SCORE is >= 20 ahead of it).
+DECISION_FLOOR = CLEAR_WINNER_SCORE - CLEAR_WINNER_MARGIN
 
 # --- Scoring knobs. ---
 TIEBREAK_WEIGHT = 0.1  # share of the score given to "reads like the question"
@@ -374,21 +377,27 @@ class FaqIndex:
             linked=frozenset().union(*(seq.positions for seq in sequences)),
         )
 
-    def top(self, query: str) -> list[tuple[FaqEntry, float]]:
+    def top(self, query: str, floor: float = 0.0) -> list[tuple[FaqEntry, float]]:
         """The head of `rank` that `match` needs, without scoring the hopeless entries.
 
-        Every entry scoring at least min(runner-up, best - ``CHOICE_WINDOW``) is there, with
-        the same score and in the same order as in `rank`.  The expensive keyword windows are
-        computed best-bound first, and only while an entry's upper bound (keyword score capped
-        by its IDF share) could still reach that head.
+        Every entry scoring at least min(runner-up, best - ``CHOICE_WINDOW``) and at least
+        ``floor`` is there, with the same score and in the same order as in `rank`.  An entry
+        whose upper bound (computed without any string similarity) is under ``floor`` is never
+        scored.  The expensive keyword windows are computed best-bound first, and only while an
+        entry's upper bound (keyword score capped by its IDF share) could still reach that head.
         """
         prepared = self._prepare_query(query)
         if prepared is None:
             return []
         bounded = []
         for order, prep in enumerate(self._prepared):
-            question, closeness, penalty = _base(prep, prepared)
             bound = _keyword_bound(prep, prepared)
+            if floor > 0.0:
+                factor, penalty = _recall_and_penalty(prep, prepared)
+                ceiling = _combine(max(bound, 100.0 * factor), 100.0 * factor, 100.0, penalty)
+                if ceiling + BOUND_SLACK < floor:
+                    continue
+            question, closeness, penalty = _base(prep, prepared)
             if bound <= question:  # the keyword cannot change the score: it is exact
                 exact = round(_combine(question, question, closeness, penalty), 1)
                 bounded.append((exact, True, order, prep, (question, closeness, penalty)))
@@ -399,6 +408,8 @@ class FaqIndex:
         bounded.sort(key=lambda item: (-item[0], item[2]))
         scored: list[tuple[float, int, FaqEntry]] = []
         for upper, exact, order, prep, parts in bounded:
+            if upper < floor:
+                break
             if len(scored) >= 2:
                 head = sorted(scored, key=lambda item: (-item[0], item[1]))
                 if upper < min(head[1][0], head[0][0] - CHOICE_WINDOW):
@@ -406,11 +417,15 @@ class FaqIndex:
             score = upper if exact else round(_combine(_keyword(prep, prepared), *parts), 1)
             scored.append((score, order, prep.entry))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return [(entry, score) for score, _order, entry in scored]
+        return [(entry, score) for score, _order, entry in scored if score >= floor]
 
     def match(self, query: str) -> FaqMatch:
-        """Decide between one answer, a short list of choices, or no match."""
-        ranked = self.top(query)
+        """Decide between one answer, a short list of choices, or no match.
+
+        Entries that cannot reach ``DECISION_FLOOR`` are left out: below it a score changes
+        no decision (not an answer, a choice or the margins), only the reported runner-up.
+        """
+        ranked = self.top(query, floor=DECISION_FLOOR)
         if not ranked:
             return FaqMatch(kind="none", locale=self.locale)
         best_entry, best = ranked[0]
@@ -596,16 +611,21 @@ def _keyword_bound(prep: _Prepared, query: _Query) -> float:
 
 def _base(prep: _Prepared, query: _Query) -> tuple[float, float, float]:
     """The cheap parts of the score: question similarity, closeness and coverage penalty."""
+    factor, penalty = _recall_and_penalty(prep, query)
+    question = fuzz.token_set_ratio(query.core, prep.core) * factor
+    closeness = fuzz.token_sort_ratio(query.text, prep.question)
+    return question, closeness, penalty
+
+
+def _recall_and_penalty(prep: _Prepared, query: _Query) -> tuple[float, float]:
+    """The parts of `_base` without string similarity: the question's recall factor (its
+    similarity is scaled by it) and the coverage penalty."""
     question_total = sum(w for _, w in prep.core_weights) or 1.0
     recall = sum(w for t, w in prep.core_weights if t in query.present) / question_total
-    question = fuzz.token_set_ratio(query.core, prep.core) * (
-        1.0 - QUESTION_RECALL_WEIGHT * (1.0 - recall)
-    )
-    closeness = fuzz.token_sort_ratio(query.text, prep.question)
     total = sum(w for _, w in query.weights) or 1.0
     covered = sum(w for t, w in query.weights if _covered(t, prep.vocab, query))
-    penalty = UNCOVERED_PENALTY * (1.0 - covered / total)
-    return question, closeness, penalty
+    return 1.0 - QUESTION_RECALL_WEIGHT * (1.0 - recall), UNCOVERED_PENALTY * (
+        1.0 - covered / total)
 
 
 def _combine(keyword: float, question: float, closeness: float, penalty: float) -> float:

@@ -29,10 +29,18 @@ _FILLER_WORDS = frozenset({
     "chu", "co", "ong", "ba", "chau", "ca", "moi", "nguoi", "rat", "you", "so", "much", "very",
     "the", "vay",
 })
+# Who a thanks or greeting is addressed to ("cảm ơn cán bộ thôn nhé", "chào tổ trưởng ạ"):
+# allowed only next to a thanks/greeting phrase, since alone these words may start a question.
+_ADDRESS_WORDS = frozenset({
+    "can", "bo", "thon", "xom", "to", "truong", "pho", "ban", "quan", "ly", "doi", "cac",
+    "ae", "oi", "admin", "officials", "official", "team", "all", "everyone",
+})
 _ACK_WORDS = frozenset({
     "ok", "oke", "okay", "okie", "oki", "uh", "uhm", "um", "vang", "da", "duoc", "roi", "hieu",
     "ro", "biet", "yes", "yep",
 })
+_ALLOWED = _FILLER_WORDS | _ACK_WORDS
+_ALLOWED_ADDRESSED = _ALLOWED | _ADDRESS_WORDS
 _SUBCOMMANDS = {"them": "add", "sua": "edit", "xoa": "delete", "ds": "list",
                 "danhsach": "list", "add": "add", "edit": "edit", "delete": "delete",
                 "list": "list"}
@@ -57,7 +65,8 @@ def small_talk(text: str) -> SmallTalk | None:
             rest = rest.replace(f" {phrase} ", " ")
             kind = kind or SmallTalk.GREETING
     words = rest.split()
-    if any(w not in _FILLER_WORDS and w not in _ACK_WORDS for w in words):
+    allowed = _ALLOWED_ADDRESSED if kind is not None else _ALLOWED
+    if any(w not in allowed for w in words):
         return None
     if kind is None and any(w in _ACK_WORDS for w in words):
         kind = SmallTalk.ACK

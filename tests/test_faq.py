@@ -36,6 +36,9 @@ REFUSED = "Chỉ cán bộ thôn mới dùng được lệnh này."
     ("chào", SmallTalk.GREETING), ("Xin chào cả nhà", SmallTalk.GREETING),
     ("hello", SmallTalk.GREETING), ("ok", SmallTalk.ACK), ("Vâng ạ", SmallTalk.ACK),
     ("ok cảm ơn", SmallTalk.THANKS), ("dạ hiểu rồi", SmallTalk.ACK),
+    ("cảm ơn cán bộ thôn nhé", SmallTalk.THANKS), ("cam on truong thon a", SmallTalk.THANKS),
+    ("Chào tổ trưởng ạ", SmallTalk.GREETING), ("cán bộ thôn", None),
+    ("cảm ơn, cho em hỏi căn cước làm ở đâu", None),
     ("chào bác, cho cháu hỏi cách kích hoạt VNeID", None), ("vneid", None),
     ("ok vậy chuyển khoản nhầm thì sao", None), ("", None), ("👍", None),
 ])
