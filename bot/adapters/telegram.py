@@ -35,6 +35,8 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter  # pinned PTB 22.8
 
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.config import ConfigError
@@ -170,13 +172,28 @@ class TelegramMessenger:
             title = message.title
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
-            msg = await self.bot.send_message(
-                chat_id=chat_id, text=render_html(title if index == 0 else None, chunk),
-                parse_mode="HTML", reply_markup=markup if last else None,
-                disable_notification=message.silent,
-                reply_to_message_id=int(message.reply_to) if (
-                    message.reply_to and index == 0 and message.reply_to.isdigit()) else None)
-            sent.message_ids.append(str(msg.message_id))
+            sent.message_ids.append(await self._send_text(
+                chat_id, render_html(title if index == 0 else None, chunk),
+                markup if last else None, message.silent,
+                int(message.reply_to) if (
+                    message.reply_to and index == 0 and message.reply_to.isdigit()) else None))
+
+    async def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None,
+                         silent: bool, reply_to: int | None) -> str:
+        """``sendMessage`` through PTB's request object: PTB's wire format and error mapping
+        (RetryAfter, Forbidden, ChatMigrated …), without building a ``Message`` from the answer
+        when only its id is needed (that parsing cost more than the rest of a reply)."""
+        params: dict[str, object] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
+        if markup is not None:
+            params["reply_markup"] = markup
+        if silent:
+            params["disable_notification"] = True
+        if reply_to is not None:
+            params["reply_parameters"] = {"message_id": reply_to}
+        data = RequestData([RequestParameter.from_input(k, v) for k, v in params.items()])
+        result = await self.bot.request.post(f"{self.bot.base_url}/sendMessage",
+                                             request_data=data)
+        return str(result["message_id"])  # type: ignore[index,call-overload]
 
     async def _send_media(
         self,
