@@ -179,6 +179,8 @@ class _Prepared:
     core_weights: tuple[tuple[str, float], ...]  # distinct words of `core` with their IDF
     keywords: tuple[_Keyword, ...]
     vocab: frozenset[str]
+    core_words: frozenset[str]  # the words of `core_weights`
+    core_total: float  # their IDF sum (1.0 when empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,7 @@ class _Query:
     typos: Mapping[str, Mapping[str, float]]  # unknown word -> entry words it may misspell
     present: frozenset[str]  # query words plus the entry words they clearly misspell
     linked: frozenset[str] = frozenset()  # every word a keyword window can be anchored on
+    weights_total: float = 1.0  # the IDF sum of `weights` (1.0 when empty)
 
 
 def primary_locale(locale: str | None) -> str:
@@ -313,14 +316,17 @@ class FaqIndex:
         prepared = []
         for entry, question, kws, vocab in zip(merged, questions, keywords, vocabs, strict=True):
             core = lex.strip_fillers(question) or question
+            core_weights = tuple((w, idf[w]) for w in dict.fromkeys(core.split()))
             prepared.append(
                 _Prepared(
                     entry=entry,
                     question=question,
                     core=core,
-                    core_weights=tuple((w, idf[w]) for w in dict.fromkeys(core.split())),
+                    core_weights=core_weights,
                     keywords=tuple(_Keyword.of(k, idf) for k in kws),
                     vocab=vocab,
+                    core_words=frozenset(w for w, _ in core_weights),
+                    core_total=sum(w for _, w in core_weights) or 1.0,
                 )
             )
         return cls(prepared, lex, code, idf, frozenset(known))
@@ -364,14 +370,15 @@ class FaqIndex:
         sequences = tuple(
             _sequence(seq, typos, known, fillers) for seq in dict.fromkeys((text, core))
         )
+        weights = tuple(
+            (w, self._idf.get(w, UNKNOWN_WORD_WEIGHT)) for w in dict.fromkeys(core.split()))
         return _Query(
             text=text,
             tokens=tokens,
             core=core,
             sequences=sequences,
-            weights=tuple(
-                (w, self._idf.get(w, UNKNOWN_WORD_WEIGHT)) for w in dict.fromkeys(core.split())
-            ),
+            weights=weights,
+            weights_total=sum(w for _, w in weights) or 1.0,
             typos=typos,
             present=frozenset(tokens).union(clear_typos),
             linked=frozenset().union(*(seq.positions for seq in sequences)),
@@ -620,12 +627,12 @@ def _base(prep: _Prepared, query: _Query) -> tuple[float, float, float]:
 def _recall_and_penalty(prep: _Prepared, query: _Query) -> tuple[float, float]:
     """The parts of `_base` without string similarity: the question's recall factor (its
     similarity is scaled by it) and the coverage penalty."""
-    question_total = sum(w for _, w in prep.core_weights) or 1.0
-    recall = sum(w for t, w in prep.core_weights if t in query.present) / question_total
-    total = sum(w for _, w in query.weights) or 1.0
+    present = query.present
+    recall = 0.0 if prep.core_words.isdisjoint(present) else sum(
+        w for t, w in prep.core_weights if t in present) / prep.core_total
     covered = sum(w for t, w in query.weights if _covered(t, prep.vocab, query))
     return 1.0 - QUESTION_RECALL_WEIGHT * (1.0 - recall), UNCOVERED_PENALTY * (
-        1.0 - covered / total)
+        1.0 - covered / query.weights_total)
 
 
 def _combine(keyword: float, question: float, closeness: float, penalty: float) -> float:

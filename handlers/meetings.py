@@ -26,6 +26,7 @@ from bot.db.meetings_models import (
     MeetingDraft,
 )
 from bot.db.models import Chat
+from bot.db.read_cache import ReadCache
 from bot.meeting_render import (
     Translate,
     announcement,
@@ -349,8 +350,8 @@ async def list_meetings(ctx: Context) -> None:
         await ctx.say("error-no-village")
         return
     number, _ = _number(ctx.args)
-    meetings = await mrepo.upcoming(ctx.session, village_id=ctx.village.id or 0, now=ctx.now)
-    counts = await mrepo.rsvp_counts(ctx.session, meeting_ids=[m.id or 0 for m in meetings])
+    meetings, counts = await mrepo.listing(ctx.session, village_id=ctx.village.id or 0,
+                                           now=ctx.now, cache=_listing_cache(ctx))
     link = _ics_link(ctx)
     if number is not None:
         if not 1 <= number <= len(meetings):
@@ -382,6 +383,16 @@ async def list_meetings(ctx: Context) -> None:
     if link:
         items.append(ctx.t("meetings-ics", url=link))
     await ctx.reply("\n\n".join(items), title=ctx.t("meetings-title", village=ctx.village.name))
+
+
+def _listing_cache(ctx: Context) -> ReadCache | None:
+    """The /lich-hop cache on SQLite (one process owns the file), created on first use."""
+    extras = ctx.services.extras
+    if "meeting_listing" not in extras:
+        db = ctx.services.db
+        extras["meeting_listing"] = (ReadCache(db.engine, mrepo.LISTING_TABLES, max_entries=1024)
+                                     if db.is_sqlite else None)
+    return extras["meeting_listing"]
 
 
 def _ics_link(ctx: Context) -> str | None:

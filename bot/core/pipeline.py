@@ -20,8 +20,8 @@ from bot.core.messenger import Messenger, OutMessage, SendError
 from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
 from bot.db import repo
-from bot.db.known_cache import KnownCache
 from bot.db.models import Village
+from bot.db.read_cache import KNOWN_TABLES, ReadCache
 from bot.villages import extra_official
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,9 @@ class Pipeline:
         services.extras["commands"] = self.table
         self.handled = 0
         self._write_lock = asyncio.Lock() if services.db.is_sqlite else None
-        # one process owns a SQLite file, so its lookups can be cached (see KnownCache)
-        self.known_cache = KnownCache(services.db.engine) if services.db.is_sqlite else None
+        # one process owns a SQLite file, so its lookups can be cached (bot/db/read_cache.py)
+        self.known_cache = (ReadCache(services.db.engine, KNOWN_TABLES)
+                            if services.db.is_sqlite else None)
         self._progress = asyncio.Event()
 
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:

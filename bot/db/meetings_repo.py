@@ -21,6 +21,8 @@ from bot.db.meetings_models import (
     Rsvp,
 )
 from bot.db.models import Person, Village
+from bot.db.read_cache import ReadCache
+from bot.db.repo import detached
 
 LIST_DAYS = 30
 LIST_GRACE = timedelta(hours=2)  # a meeting under way stays in the list (and keeps its number)
@@ -29,13 +31,41 @@ DEFAULT_OFFSETS = (timedelta(days=1), timedelta(hours=1))
 
 
 async def upcoming(
-    session: AsyncSession, *, village_id: int, now: datetime, days: int = LIST_DAYS
+    session: AsyncSession, *, village_id: int, now: datetime, days: int | None = LIST_DAYS
 ) -> list[Meeting]:
-    """Scheduled meetings from 2 hours ago to ``days`` ahead, by start time (the numbering)."""
-    return list((await session.exec(select(Meeting).where(
+    """Scheduled meetings from 2 hours ago to ``days`` ahead (None: any time ahead), by start
+    time (the numbering)."""
+    query = select(Meeting).where(
         Meeting.village_id == village_id, Meeting.status == MEETING_SCHEDULED,
-        Meeting.starts_at >= now - LIST_GRACE, Meeting.starts_at <= now + timedelta(days=days),
-    ).order_by(col(Meeting.starts_at), col(Meeting.id)))).all())
+        Meeting.starts_at >= now - LIST_GRACE)
+    if days is not None:
+        query = query.where(Meeting.starts_at <= now + timedelta(days=days))
+    return list((await session.exec(query.order_by(col(Meeting.starts_at),
+                                                   col(Meeting.id)))).all())
+
+
+LISTING_TABLES = frozenset({"meeting", "rsvp"})
+
+
+async def listing(
+    session: AsyncSession, *, village_id: int, now: datetime, cache: ReadCache | None = None
+) -> tuple[list[Meeting], dict[int, tuple[int, int]]]:
+    """The ``/lich-hop`` list and its RSVP counts, for reading only (copies when cached).
+
+    The cache keeps every scheduled meeting from 2 hours before the time it was read onwards,
+    a superset of the window at any later ``now``, which is cut here.
+    """
+    found = cache.get(village_id) if cache is not None else None
+    if found is None or now < found[0]:
+        generation = cache.generation if cache is not None else 0
+        meetings = await upcoming(session, village_id=village_id, now=now, days=None)
+        counts = await rsvp_counts(session, meeting_ids=[m.id or 0 for m in meetings])
+        found = (now, meetings, counts)
+        if cache is not None:
+            cache.put(village_id, (now, [detached(m) for m in meetings], counts), generation)
+    _read_at, meetings, counts = found
+    last = now + timedelta(days=LIST_DAYS)
+    return [m for m in meetings if now - LIST_GRACE <= m.starts_at <= last], counts
 
 
 async def by_number(

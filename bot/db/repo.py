@@ -14,8 +14,8 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import ChatRef, UserRef
-from bot.db.known_cache import KnownCache
 from bot.db.models import AuditEntry, Chat, OfficialRole, Person, SeenMessage, Village
+from bot.db.read_cache import ReadCache
 
 _Row = TypeVar("_Row", bound=SQLModel)
 
@@ -76,7 +76,7 @@ _KNOWN = (
 
 
 async def load_known(
-    session: AsyncSession, chat: ChatRef, sender: UserRef, cache: KnownCache | None = None
+    session: AsyncSession, chat: ChatRef, sender: UserRef, cache: ReadCache | None = None
 ) -> Known | None:
     """Chat, person, active roles and the chat's village in ONE query; None on first sight.
 
@@ -103,9 +103,9 @@ async def load_known(
         found_chat, person, _role, village = rows[0]
         roles = [row[2] for row in rows if row[2] is not None]
         if cache is not None:
-            cache.put(key, Known(_detached(found_chat), _detached(person),
-                                 [_detached(r) for r in roles],
-                                 _detached(village) if village is not None else None),
+            cache.put(key, Known(detached(found_chat), detached(person),
+                                 [detached(r) for r in roles],
+                                 detached(village) if village is not None else None),
                       generation)
     if chat.title and found_chat.title != chat.title:
         found_chat.title = chat.title
@@ -116,8 +116,8 @@ async def load_known(
     return Known(found_chat, person, roles, village)
 
 
-def _detached(row: _Row) -> _Row:
-    """A clean detached copy of a loaded row (what ``merge(load=False)`` needs)."""
+def detached(row: _Row) -> _Row:
+    """A clean detached copy of a loaded row (cacheable; what ``merge(load=False)`` needs)."""
     cls = type(row)
     copy = cls(**{attr.key: getattr(row, attr.key) for attr in inspect(cls).column_attrs})
     make_transient_to_detached(copy)

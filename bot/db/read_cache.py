@@ -1,11 +1,12 @@
-"""In-process cache of the per-update lookup (chat, sender, roles, village) on SQLite.
+"""In-process caches of hot reads on SQLite, emptied by any write to the tables they read.
 
-Every update needs its chat, sender, the sender's roles and the chat's village; the query costs
-~0.5 ms through the async ORM, the copy from this cache ~0.1 ms.  Correctness comes from watching
-the engine, not from callers: any INSERT/UPDATE/DELETE (or DDL) that touches one of the watched
-tables, from any session or raw statement of this process, empties the cache at once, and the
-cache stays bypassed until that writer's connection is back in the pool (its transaction
-committed or rolled back), so a read racing an uncommitted change is never stored.
+Every update needs its chat, sender, the sender's roles and the chat's village (``known`` in
+the pipeline), and ``/lich-hop`` its village's meetings; each query costs ~0.5 ms through the
+async ORM, a copy from the cache ~0.1 ms.  Correctness comes from watching the engine, not from
+callers: any INSERT/UPDATE/DELETE (or DDL) that touches one of a cache's tables, from any
+session or raw statement of this process, empties that cache at once, and the cache stays
+bypassed until that writer's connection is back in the pool (its transaction committed or
+rolled back), so a read racing an uncommitted change is never stored.
 
 Only for SQLite, where one bot process owns the database file.  With PostgreSQL several
 processes write; there the lookup always goes to the database.  A change made behind the bot's
@@ -23,8 +24,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-WATCHED = frozenset({"chat", "person", "officialrole", "village"})
-_PENDING = "villagebot_known_writer"
+KNOWN_TABLES = frozenset({"chat", "person", "officialrole", "village"})
 _WRITE = re.compile(
     r"^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)"
     r"\s+[\"`\[]?(\w+)", re.IGNORECASE)
@@ -41,12 +41,14 @@ def touched_table(statement: str) -> str | None:
     return found.group(1).lower() if found else "*"
 
 
-class KnownCache:
-    """A bounded LRU of lookups, emptied by any write to the watched tables."""
+class ReadCache:
+    """A bounded LRU of reads, emptied by any write to the ``watched`` tables."""
 
-    def __init__(self, engine: AsyncEngine, max_entries: int = 4096, ttl: float = 60.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, engine: AsyncEngine, watched: frozenset[str], *, max_entries: int = 4096,
+                 ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.watched = watched
         self.max_entries, self.ttl, self._monotonic = max_entries, ttl, monotonic
+        self._pending = f"villagebot_writer_{id(self)}"  # marks a connection in pool info
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self.generation = 0  # bumped on every relevant write and every writer's end
         self.writers = 0  # connections with an unfinished write to a watched table
@@ -88,16 +90,16 @@ class KnownCache:
     # ------------------------------------------------------------------ engine events
     def _on_execute(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         table = touched_table(statement)
-        if table is None or (table != "*" and table not in WATCHED):
+        if table is None or (table != "*" and table not in self.watched):
             return
         info = conn.info
-        if not info.get(_PENDING):
-            info[_PENDING] = True
+        if not info.get(self._pending):
+            info[self._pending] = True
             self.writers += 1
         self.clear()
 
     def _on_release(self, _dbapi_conn: Any, record: Any, *_args: Any) -> None:
         info = getattr(record, "info", None)
-        if info is not None and info.pop(_PENDING, False):
+        if info is not None and info.pop(self._pending, False):
             self.writers -= 1
             self.clear()

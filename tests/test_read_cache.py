@@ -1,4 +1,4 @@
-"""The per-update lookup cache (SQLite): every write to chats, people, roles or villages is seen.
+"""The read caches (SQLite): every write to the tables a cache reads is seen at once.
 
 The bot runs for real on Telegram polling (no dedupe write, so a message is a pure read) and
 the changes are made the ways the code base makes them: commands, ORM sessions and raw SQL.
@@ -11,8 +11,8 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from bot.db.known_cache import KnownCache, touched_table
 from bot.db.models import Chat
+from bot.db.read_cache import KNOWN_TABLES, ReadCache, touched_table
 
 
 @pytest.mark.parametrize(("statement", "table"), [
@@ -33,7 +33,7 @@ def test_touched_table(statement: str, table: str | None) -> None:
     assert touched_table(statement) == table
 
 
-def _cache(h) -> KnownCache:  # type: ignore[no-untyped-def]
+def _cache(h) -> ReadCache:  # type: ignore[no-untyped-def]
     cache = h.bot.pipeline.known_cache
     assert cache is not None, "SQLite keeps a lookup cache"
     return cache
@@ -90,7 +90,7 @@ async def test_entries_expire_after_the_ttl(harness_factory) -> None:
     """A change made behind the bot's back (another program) shows within the TTL."""
     h = await harness_factory("telegram")
     now = [1000.0]
-    cache = KnownCache(h.bot.db.engine, ttl=60.0, monotonic=lambda: now[0])
+    cache = ReadCache(h.bot.db.engine, KNOWN_TABLES, ttl=60.0, monotonic=lambda: now[0])
     cache.put("k", "v", cache.generation)
     assert cache.get("k") == "v"
     now[0] += 59.0
@@ -102,3 +102,24 @@ async def test_entries_expire_after_the_ttl(harness_factory) -> None:
         await session.exec(text("UPDATE village SET name = name"))  # type: ignore
     cache.put("k", "stale", generation)
     assert cache.get("k") is None, "a value read before a write is never stored"
+
+
+async def test_meeting_list_sees_changes_and_the_moving_window(harness_factory) -> None:
+    from datetime import UTC, datetime
+
+    from tests.test_meetings import _create
+
+    h = await harness_factory("telegram")
+    await _create(h, "/taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp bàn làm đường")
+    for _ in range(3):
+        assert "Nhà văn hóa thôn" in (await h.say("/lich-hop"))[0]
+    cache = h.services.extras["meeting_listing"]
+    assert cache is not None and cache.hits >= 1
+
+    async with h.bot.db.session() as session:  # a change outside the meeting commands
+        await session.exec(text("UPDATE meeting SET place = 'Sân bóng thôn'"))  # type: ignore
+    assert "Sân bóng thôn" in (await h.say("/lich-hop"))[0]
+
+    # 2 hours after the start (Saturday 28/11 19:30 in Vietnam) it leaves the list
+    await h.clock.advance(to=datetime(2026, 11, 28, 14, 31, tzinfo=UTC))
+    assert "chưa có cuộc họp" in (await h.say("/lich-hop"))[0]
