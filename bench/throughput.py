@@ -196,11 +196,14 @@ async def start_echo(url: str, transport: str = "httpx") -> Runner:
 
 
 # ===================================================================== workload
+PLAIN = "cảm ơn cán bộ thôn nhé"  # --plain replaces it (e.g. a question without a command)
+
+
 def mix(count: int, *, hoi: bool, replies: dict[str, int], seed: int = 0) -> list[Spec]:
     """The mixed update stream: the same for both bots (``replies`` says what each kind gets)."""
     kinds = ["lich", "ask", "start", "plain"]
     texts = {"lich": "/lich-hop", "ask": "/hoi làm căn cước ở đâu" if hoi else "/toi",
-             "start": "/start", "plain": "cảm ơn cán bộ thôn nhé"}
+             "start": "/start", "plain": PLAIN}
     out: list[Spec] = []
     for i in range(count):
         kind = kinds[(i + seed) % len(kinds)]
@@ -398,7 +401,8 @@ async def run(args: argparse.Namespace) -> None:
               f"{tuple(round(x, 2) for x in os.getloadavg())}",
               f"workload: {args.updates} updates burst (after {args.warmup} warm-up), then "
               f"{args.rate:g}/s for {args.seconds:g}s; mix /lich-hop (group), /hoi or /toi, "
-              f"/start, plain text (private); median of {args.rounds} alternating rounds", ""]
+              f"/start, plain text {PLAIN!r} (private); median of {args.rounds} alternating "
+              "rounds", ""]
     for line in [*header, *table(results, args)]:
         print(line)
 
@@ -412,11 +416,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="open-loop duration")
     parser.add_argument("--profile", type=Path, help="write a pyinstrument HTML profile of "
                         "the villagebot burst here (needs pyinstrument)")
+    parser.add_argument("--plain", default=PLAIN, help="the plain private message of the mix")
     parser.add_argument("--echo-aiohttp", action="store_true", help="also run the echo bot "
                         "on our aiohttp transport (our overhead without the transport gain)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (median)")
     args = parser.parse_args()
     args.load = tuple(round(x, 2) for x in os.getloadavg())
+    global PLAIN
+    PLAIN = args.plain
     asyncio.run(run(args))
 
 

@@ -461,13 +461,15 @@ def match_with_fallback(
     than anything at home; choices at home; choices from another locale; none.  Entries found
     through another locale are swapped for the chat locale's entry with the same id when there is
     one, so the reply stays in the chat's language; ``FaqMatch.locale`` tells which index matched.
+    A query with accented letters is not matched against English.
     """
     code = primary_locale(locale)
     home = indexes.get(code)
     home_result = home.match(query) if home is not None else FaqMatch("none", locale=code)
     if home_result.kind == "answer" or home is None:
         return home_result
-    others = [index.match(query) for loc, index in indexes.items() if loc != code]
+    others = [index.match(query) for loc, index in indexes.items()
+              if loc != code and _could_be_written_in(loc, query)]
     for result in others:
         if result.kind == "answer" and result.score > home_result.score:
             return _relocalize(result, home)
@@ -477,6 +479,12 @@ def match_with_fallback(
         if result.kind != "none":
             return _relocalize(result, home)
     return home_result
+
+
+def _could_be_written_in(locale: str, query: str) -> bool:
+    """False when the query cannot be in ``locale``: English has no accented letters, so
+    "làm căn cước ở đâu" is never matched against English words (nor "cảm ơn" as "cam")."""
+    return locale != "en" or not any(ord(c) > 127 and c.isalpha() for c in query)
 
 
 def _relocalize(result: FaqMatch, home: FaqIndex) -> FaqMatch:

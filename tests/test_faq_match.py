@@ -402,3 +402,10 @@ def test_build_accepts_an_explicit_lexicon() -> None:
     result = index.match("gio mo cua nha van hoa")
     assert result.kind == "answer"
     assert result.entry == entry
+
+
+def test_accented_queries_never_match_english(indexes: dict[str, FaqIndex]) -> None:
+    """"cảm ơn" folds to "cam on", and the English lexicon reads "cam" as camera."""
+    assert match_with_fallback(indexes, "cảm ơn cán bộ thôn", "vi").locale == "vi"
+    assert match_with_fallback(indexes, "cảm ơn cán bộ thôn", "vi").kind == "none"
+    assert match_with_fallback(indexes, "camera security", "vi").kind == "answer"

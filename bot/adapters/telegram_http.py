@@ -46,6 +46,9 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                # like httpx: HTTPS_PROXY / NO_PROXY from the environment are honoured (a
+                # proxy is how some deployments reach Telegram)
+                trust_env=True,
                 # PTB reads the status and decodes JSON itself; never raise on 4xx/5xx here
                 raise_for_status=False)
 
