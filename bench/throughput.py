@@ -409,6 +409,7 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     """Parse arguments and run."""
+    global PLAIN
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--updates", type=int, default=2000, help="burst size")
     parser.add_argument("--warmup", type=int, default=300, help="warm-up updates")
@@ -422,7 +423,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (median)")
     args = parser.parse_args()
     args.load = tuple(round(x, 2) for x in os.getloadavg())
-    global PLAIN
     PLAIN = args.plain
     asyncio.run(run(args))
 
