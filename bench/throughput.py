@@ -321,6 +321,22 @@ async def measure(runner: Runner, world: World, args: argparse.Namespace,
 
 
 # ===================================================================== report
+def cpu_times() -> list[int]:
+    """The aggregate line of /proc/stat (user … steal), or [] where there is none."""
+    try:
+        return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return []
+
+
+def steal_share(before: list[int], after: list[int]) -> float:
+    """Share of CPU time the hypervisor gave to other guests between two readings."""
+    if len(before) < 8 or len(after) < 8:
+        return 0.0
+    total = sum(after[:8]) - sum(before[:8])
+    return (after[7] - before[7]) / total if total > 0 else 0.0
+
+
 def machine() -> list[str]:
     """Cores, CPU model, Python and package versions."""
     model = platform.processor() or "?"
@@ -375,6 +391,7 @@ async def run(args: argparse.Namespace) -> None:
     """Both bots, alternating for ``--rounds`` rounds, each against a fresh fake API process."""
     bots = ("village", "echo", "echo-aiohttp") if args.echo_aiohttp else ("village", "echo")
     runs: dict[str, list[Result]] = {which: [] for which in bots}
+    steals: list[float] = []
     with tempfile.TemporaryDirectory(prefix="villagebench-") as tmp:
         logging.basicConfig(level=logging.INFO, filename=str(Path(tmp) / "bot.log"),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -387,6 +404,7 @@ async def run(args: argparse.Namespace) -> None:
                 runner = await (start_village(world.url, workdir) if which == "village"
                                 else start_echo(world.url, "aiohttp" if which == "echo-aiohttp"
                                                 else "httpx"))
+                before = cpu_times()
                 try:
                     profile = args.profile if which == "village" and round_no == 0 else None
                     result = await measure(runner, world, args, profile)
@@ -394,11 +412,15 @@ async def run(args: argparse.Namespace) -> None:
                     await runner.stop()
                     await world.close()
                 runs[which].append(result)
+                stolen = steal_share(before, cpu_times())
+                steals.append(stolen)
                 print(f"round {round_no + 1}: {result.name}: {result.burst_rate:.0f} upd/s, "
-                      f"p99 at {args.rate:g}/s {result.paced_p99:.1f} ms", file=sys.stderr)
+                      f"p99 at {args.rate:g}/s {result.paced_p99:.1f} ms, "
+                      f"CPU stolen by the host {stolen:.0%}", file=sys.stderr)
     results = [median_result(runs[which]) for which in bots]
     header = [*machine(), f"load average (1/5/15 min) before: {args.load}, after: "
-              f"{tuple(round(x, 2) for x in os.getloadavg())}",
+              f"{tuple(round(x, 2) for x in os.getloadavg())}; CPU stolen by the host "
+              f"(virtual machine) per bot run: {', '.join(f'{x:.0%}' for x in steals)}",
               f"workload: {args.updates} updates burst (after {args.warmup} warm-up), then "
               f"{args.rate:g}/s for {args.seconds:g}s; mix /lich-hop (group), /hoi or /toi, "
               f"/start, plain text {PLAIN!r} (private); median of {args.rounds} alternating "

@@ -166,14 +166,19 @@ async def _send_entry(ctx: Context, entry: FaqEntry) -> None:
 
 
 async def _offer(ctx: Context, entries: list[FaqEntry]) -> None:
-    """Show a numbered list and remember it for ``/hoi <n>``."""
-    await faq_repo.save_choices(ctx.session, chat_id=ctx.chat.id or 0,
-                                person_id=ctx.person.id or 0,
-                                entry_ids=[e.id for e in entries], now=ctx.now)
+    """Show a numbered list and remember it for ``/hoi <n>``.
+
+    The list is stored after it is sent, keeping the write off the reply's path; it is
+    committed when this message is done, as before (on Telegram the chat's next message waits
+    for that).
+    """
     lines = [f"{i}. {e.question}" for i, e in enumerate(entries, 1)]
     hint = "faq-choices-hint" if ctx.msg.chat.is_group else "faq-choices-hint-private"
     lines += ["", ctx.t(hint, example=2 if len(entries) > 1 else 1)]
     await ctx.reply("\n".join(lines), title=ctx.t("faq-choices-title"))
+    await faq_repo.save_choices(ctx.session, chat_id=ctx.chat.id or 0,
+                                person_id=ctx.person.id or 0,
+                                entry_ids=[e.id for e in entries], now=ctx.now)
 
 
 async def _pick(ctx: Context, number: int) -> None:
