@@ -58,7 +58,8 @@ async def listing(
     found = cache.get(village_id) if cache is not None else None
     if found is None or now < found[0]:
         generation = cache.generation if cache is not None else 0
-        meetings = await upcoming(session, village_id=village_id, now=now, days=None)
+        meetings = await upcoming(session, village_id=village_id, now=now,
+                                  days=None if cache is not None else LIST_DAYS)
         counts = await rsvp_counts(session, meeting_ids=[m.id or 0 for m in meetings])
         found = (now, meetings, counts)
         if cache is not None:
