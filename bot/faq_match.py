@@ -124,6 +124,7 @@ class Lexicon:
 
     stopwords: frozenset[str] = frozenset()
     abbreviations: Mapping[str, str] = field(default_factory=dict)
+    accented: bool = True  # False: the language has no accented letters (no Vietnamese query)
 
     def normalize(self, text: str) -> str:
         """Fold text and expand whole-word abbreviations ("ck" → "chuyen khoan")."""
@@ -224,7 +225,8 @@ def load_lexicon(locale: str) -> Lexicon:
     raw = _read_kb(locale).get("lexicon", {})
     stop = frozenset(fold(w) for w in raw.get("stopwords", ()))
     abbr = {fold(k): fold(v) for k, v in raw.get("abbreviations", {}).items()}
-    return Lexicon(stopwords=stop, abbreviations=abbr)
+    return Lexicon(stopwords=stop, abbreviations=abbr,
+                   accented=bool(raw.get("accented_letters", True)))
 
 
 def load_default_entries(locale: str) -> list[FaqEntry]:
@@ -339,6 +341,11 @@ class FaqIndex:
     def get(self, entry_id: str) -> FaqEntry | None:
         """The entry with this id, if indexed."""
         return self._by_id.get(entry_id)
+
+    def could_be_written_in(self, query: str) -> bool:
+        """False when the query has accented letters and this locale has none (English):
+        "làm căn cước ở đâu" is never matched against English words, nor "cảm ơn" as "cam"."""
+        return self._lexicon.accented or not any(ord(c) > 127 and c.isalpha() for c in query)
 
     def rank(self, query: str) -> list[tuple[FaqEntry, float]]:
         """Every entry with its score (0–100) for the query, best first; ties keep file order."""
@@ -469,7 +476,7 @@ def match_with_fallback(
     if home_result.kind == "answer" or home is None:
         return home_result
     others = [index.match(query) for loc, index in indexes.items()
-              if loc != code and _could_be_written_in(loc, query)]
+              if loc != code and index.could_be_written_in(query)]
     for result in others:
         if result.kind == "answer" and result.score > home_result.score:
             return _relocalize(result, home)
@@ -479,12 +486,6 @@ def match_with_fallback(
         if result.kind != "none":
             return _relocalize(result, home)
     return home_result
-
-
-def _could_be_written_in(locale: str, query: str) -> bool:
-    """False when the query cannot be in ``locale``: English has no accented letters, so
-    "làm căn cước ở đâu" is never matched against English words (nor "cảm ơn" as "cam")."""
-    return locale != "en" or not any(ord(c) > 127 and c.isalpha() for c in query)
 
 
 def _relocalize(result: FaqMatch, home: FaqIndex) -> FaqMatch:

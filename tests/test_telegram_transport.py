@@ -72,3 +72,21 @@ async def test_api_errors_are_classified_as_before(harness_factory, fault, kind)
     if kind is SendErrorKind.MIGRATED:
         assert caught.value.new_chat_id == "-1009999"
     assert (await messenger.send(GROUP, OutMessage(text="Lần nữa"))).first is not None
+
+
+def test_text_requests_are_utf8_json_not_percent_encoded() -> None:
+    """What README claims of the transport: a JSON body, Vietnamese letters as UTF-8."""
+    import json
+
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    from bot.adapters.telegram_http import _body
+
+    data = RequestData([RequestParameter.from_input("chat_id", 5),
+                        RequestParameter.from_input("text", "Họp thôn tối nay")])
+    body = _body(data, None)
+    assert body is not None and body.content_type == "application/json"
+    raw = body._value  # the encoded bytes aiohttp sends
+    assert "Họp thôn tối nay".encode() in raw and b"%E1" not in raw
+    assert json.loads(raw) == {"chat_id": 5, "text": "Họp thôn tối nay"}
