@@ -31,7 +31,7 @@ from bot.core.events import ChatRef, Platform  # noqa: E402
 from bot.core.messenger import OutMessage  # noqa: E402
 from bot.db import repo  # noqa: E402
 from bot.db.models import Village  # noqa: E402
-from bot.outbox import fan_out  # noqa: E402
+from bot.delivery.outbox import fan_out  # noqa: E402
 from tests.fakes import FakeTelegram  # noqa: E402
 
 TOKEN = "123456789:BENCH-token"

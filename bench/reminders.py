@@ -34,9 +34,9 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core.services import Services
 from bot.db.engine import Database, upgrade_schema
-from bot.db.meetings_models import Meeting, Reminder
 from bot.db.models import Chat, Village
 from bot.i18n import Translator
+from handlers.meetings.models import Meeting, Reminder
 from scheduler import ReminderScheduler, ReminderService
 
 VILLAGES = 1000
@@ -146,7 +146,7 @@ async def run(total: int, live: int) -> None:
         await sched.stop()
         late = sorted((r.sent_at - r.fire_at).total_seconds() for r in done if r.sent_at)
         async with db.session() as s:
-            from bot.db.outbox_models import OutboxItem
+            from bot.delivery.models import OutboxItem
 
             outbox_rows = len((await s.exec(select(OutboxItem.id))).all())
         await db.close()

@@ -17,6 +17,7 @@ from bot.core.pipeline import Pipeline
 from bot.core.router import Role, Router
 from bot.core.services import Services
 from bot.db.engine import Database
+from bot.delivery.outbox import Outbox
 from bot.i18n import Translator
 from bot.media import MediaStore
 from bot.web.server import WebServer
@@ -45,8 +46,8 @@ class VillageBot:
         self.media = MediaStore(settings.media_dir, settings.public_base_url,
                                 settings.max_photo_bytes)
         self.services = Services(settings=settings, db=self.db, clock=clock or SystemClock(),
-                                 i18n=Translator(default=settings.default_locale))
-        self.services.extras["media"] = self.media
+                                 i18n=Translator(default=settings.default_locale),
+                                 media=self.media)
         self.pipeline = Pipeline(self.services, routers)
         self.web = WebServer(self.services, self.media)
         self.telegram = None
@@ -69,6 +70,9 @@ class VillageBot:
             await self._start_telegram()
         if s.zalo_bot_token is not None:
             await self._start_zalo()
+        # the outbox first: features' start hooks (reminders) may already send
+        self.services.outbox = Outbox(self.services)
+        await self.services.outbox.start()
         for router in self.routers:
             for hook in router.start_hooks:
                 await hook(self.services)
@@ -79,7 +83,7 @@ class VillageBot:
 
     async def _start_webchat(self) -> None:
         from bot.adapters.webchat import WebChat, WebChatMessenger
-        from bot.demo import seed_demo
+        from bot.runtime.demo import seed_demo
 
         messenger = WebChatMessenger(self.media)
         self.webchat = WebChat(messenger=messenger, dispatch=self.dispatch,
@@ -151,9 +155,12 @@ class VillageBot:
 
     async def stop(self) -> None:
         """Stop features, platforms and the server; close the database."""
-        for name in ("scheduler", "outbox"):
-            part = self.services.extras.get(name)
-            if part is not None and hasattr(part, "stop"):
+        for router in self.routers:
+            for hook in router.stop_hooks:
+                with suppress(Exception):
+                    await hook(self.services)
+        for part in (self.services.scheduler, self.services.outbox):
+            if part is not None:
                 with suppress(Exception):
                     await part.stop()
         for adapter in (self.telegram, self.zalo):

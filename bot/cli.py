@@ -40,7 +40,7 @@ def _copy_data(args: argparse.Namespace) -> int:
     """``villagebot copy-data``: upgrade both schemas, copy, print rows per table."""
     from sqlalchemy.engine import make_url
 
-    from bot.copydata import CopyError, copy_data
+    from bot.runtime.copydata import CopyError, copy_data
 
     i18n = Translator()
     try:

@@ -1,10 +1,10 @@
-"""Feature modules, written once for every platform, in routing order."""
+"""The feature registry: one package per feature, in routing order."""
 
-from handlers import announce, basics, delivery, faq, meetings, projects, villages
+from bot.core.router import Router
+from handlers import announce, basics, faq, meetings, projects, villages
 
-FEATURES = [
+FEATURES: list[Router] = [
     basics.router,
-    delivery.router,
     announce.router,
     villages.router,
     meetings.router,

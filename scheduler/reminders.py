@@ -20,10 +20,12 @@ from sqlalchemy import and_, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import meeting_render
 from bot.core.messenger import OutMessage
 from bot.core.services import Services
-from bot.db.meetings_models import (
+from bot.db.models import Chat, Village
+from bot.text.recurrence import next_occurrence
+from handlers.meetings import render as meeting_render
+from handlers.meetings.models import (
     MEETING_SCHEDULED,
     REMINDER_PENDING,
     REMINDER_SENT,
@@ -32,8 +34,6 @@ from bot.db.meetings_models import (
     RecurringNotice,
     Reminder,
 )
-from bot.db.models import Chat, Village
-from bot.recurrence import next_occurrence
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class FireStats:
 
 async def _outbox_fan_out(session: AsyncSession, services: Services, chats: list[Chat],
                           render: Render, **kwargs: Any) -> Any:
-    from bot.outbox import fan_out  # the outbox feature (issue 3)
+    from bot.delivery.outbox import fan_out  # the outbox feature (issue 3)
 
     return await fan_out(session, services, chats, render, **kwargs)
 
@@ -214,7 +214,7 @@ class ReminderService:
 
 async def _village_and_chats(session: AsyncSession, village_id: int) -> tuple[Village | None,
                                                                                  list[Chat]]:
-    from bot.villages import village_chats
+    from bot.db.villages import village_chats
 
     village = await session.get(Village, village_id)
     return village, await village_chats(session, village_id)

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlmodel import col, func, select
 
 from bot.db.models import AuditEntry
-from bot.db.projects_models import Donation, Follower, ProgressUpdate, Project, UpdateMedia
+from handlers.projects.models import Donation, Follower, ProgressUpdate, Project, UpdateMedia
 from tests.harness import Harness
 
 CREATE = ("/congtrinh tao Nhà văn hóa | nvh | 1,2 tỷ | Vietcombank 0011 0019 32418 "

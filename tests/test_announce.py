@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.db.announce_models import Notice, NoticeAck
 from bot.db.models import AuditEntry
-from handlers.announce import parse_announce
+from handlers.announce.commands import parse_announce
+from handlers.announce.models import Notice, NoticeAck
 from tests.test_outbox import add_chats, settle
 
 NOTICE = "Tối nay 19h họp dân tại nhà văn hóa."
@@ -197,7 +197,7 @@ async def test_photo_announce(harness_factory) -> None:
     await settle(h)
     (msg,) = h.tg.sent_messages(h.chat_id("group2"))
     assert "photo" in msg and NOTICE in msg["caption"]
-    assert len(list(h.services.extras["media"].root.iterdir())) == 1
+    assert len(list(h.services.media.root.iterdir())) == 1
 
 
 async def test_not_an_image_is_refused(harness_factory) -> None:

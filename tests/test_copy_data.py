@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from bot.copydata import CopyError, copy_data, tables
 from bot.db.engine import Database
+from bot.runtime.copydata import CopyError, copy_data, tables
 from tests.conftest_pg import pg_url  # noqa: F401
 from tests.harness import Harness
 from tests.pg import requires_pg

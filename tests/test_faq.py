@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.db import faq_repo
-from bot.db.faq_models import ANSWERED, OPEN, Question
 from bot.db.models import AuditEntry
-from bot.faq_match import load_default_entries
-from bot.faq_parse import (
+from handlers.faq import queries as faq_repo
+from handlers.faq.match import load_default_entries
+from handlers.faq.models import ANSWERED, OPEN, Question
+from handlers.faq.parse import (
     FaqCommand,
     SmallTalk,
     normalize_phone,
@@ -319,7 +319,7 @@ async def test_lienhe_and_published_phone(harness_factory, platform: str) -> Non
 async def test_answer_goes_to_the_askers_platform(harness_factory) -> None:
     """The official answers on the web chat; the resident asked on Zalo: the row targets Zalo."""
     from bot.db.models import Chat, Person
-    from bot.db.outbox_models import OutboxItem
+    from bot.delivery.models import OutboxItem
 
     h = await harness_factory("web")
     now = h.clock.now()

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.faq_match import SUPPORTED_LOCALES, FaqEntry, load_default_entries, load_lexicon
-from bot.textfold import fold
+from bot.text.fold import fold
+from handlers.faq.match import SUPPORTED_LOCALES, FaqEntry, load_default_entries, load_lexicon
 
 ALLOWED_DOMAINS = {"dichvucong.gov.vn"}
 ALLOWED_NUMBERS = {"111", "113", "114", "115"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.faq_match import (
+from bot.text.fold import fold
+from handlers.faq.match import (
     ANSWER_MARGIN,
     ANSWER_SCORE,
     CHOICE_FLOOR,
@@ -21,7 +22,6 @@ from bot.faq_match import (
     merge_entries,
     primary_locale,
 )
-from bot.textfold import fold
 
 
 @pytest.fixture(scope="module")

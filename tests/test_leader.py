@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot.db.engine import Database
-from bot.leader import LOCK_KEY, Leader
+from bot.runtime.leader import LOCK_KEY, Leader
 from tests.conftest_pg import pg_url  # noqa: F401
 from tests.pg import connect, requires_pg
 
@@ -119,7 +119,7 @@ async def test_reminder_scheduler_runs_only_on_the_leader(pg_url: str) -> None: 
     from bot.config import Settings
     from bot.core.services import Services
     from bot.i18n import Translator
-    from bot.leader import LeaderScheduler
+    from bot.runtime.leader import LeaderScheduler
     from scheduler import ReminderScheduler, ReminderService
     from tests.harness import START
 

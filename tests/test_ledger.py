@@ -8,10 +8,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.db.projects_models import Donation, Follower
-from bot.money import format_vnd
-from bot.projects_parse import ParseError, parse_gift
-from bot.vietqr import build_vietqr_payload, crc16_ccitt_false
+from bot.text.money import format_vnd
+from handlers.projects.models import Donation, Follower
+from handlers.projects.parse import ParseError, parse_gift
+from handlers.projects.vietqr import build_vietqr_payload, crc16_ccitt_false
 from tests.projects_support import (
     VCB_BIN,
     audits,
@@ -157,7 +157,7 @@ async def test_vietqr_photo_for_the_official_account(harness_factory, platform: 
     assert message["media"] is True
     expected = build_vietqr_payload(VCB_BIN, "0011001932418", None, "UNG HO NVH")
     assert int(expected[-4:], 16) == crc16_ccitt_false(expected[:-4].encode())
-    store = h.services.extras["media"]
+    store = h.services.media
     if platform == "telegram":
         assert h.tg is not None
         call = h.tg.calls_to("sendPhoto")[-1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.db.meetings_models import Meeting, Rsvp
+from handlers.meetings.models import Meeting, Rsvp
 from tests.harness import Harness
 
 CREATE = "/taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp bàn xây dựng khu dân cư thông minh"
@@ -27,7 +27,7 @@ async def settle(h: Harness, chat: str, count: int) -> list[str]:
     for _ in range(120):
         if len(h.sent(chat)) >= count:
             return h.sent(chat)
-        await h.services.extras["outbox"].quiet()
+        await h.services.outbox.quiet()
         if len(h.sent(chat)) < count:
             await h.clock.advance(1)
     raise AssertionError(f"{chat}: {h.sent(chat)}")

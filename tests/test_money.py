@@ -1,4 +1,4 @@
-"""Tests for bot.money: Vietnamese amount parsing and formatting."""
+"""Tests for bot.text.money: Vietnamese amount parsing and formatting."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.money import (
+from bot.text.money import (
     MAX_AMOUNT,
     format_vnd,
     looks_suspicious,

@@ -18,8 +18,8 @@ from bot.core.events import ChatRef, Platform, UserRef
 from bot.core.messenger import Button, Media, OutMessage
 from bot.db import repo
 from bot.db.models import Chat, OfficialRole
-from bot.db.outbox_models import FAILED, PENDING, SENDING, SENT, OutboxItem, PlatformPause
-from bot.outbox import (
+from bot.delivery.models import FAILED, PENDING, SENDING, SENT, OutboxItem, PlatformPause
+from bot.delivery.outbox import (
     batch_counts,
     deserialize,
     enqueue,
@@ -29,7 +29,7 @@ from bot.outbox import (
     resume_platform,
     serialize,
 )
-from bot.ratelimit import TELEGRAM_LIMITS, Limits, RateLimiter, SlidingWindow, TokenBucket
+from bot.delivery.ratelimit import TELEGRAM_LIMITS, Limits, RateLimiter, SlidingWindow, TokenBucket
 from tests.harness import Harness
 
 T0 = datetime(2026, 11, 21, 13, 30, tzinfo=UTC)
@@ -127,7 +127,7 @@ async def queue(h: Harness, ids: list[str] | None = None, *, text: str = "Họp 
                 report: tuple[str, str, str] | None = None, platform: str | None = None,
                 dedupe_key: str | None = None, pin: bool = False) -> int:
     """fan_out to the given chats (default: every active chat of thanhbinh)."""
-    from bot.villages import village_chats
+    from bot.db.villages import village_chats
 
     async with h.services.db.session() as s:
         v = await repo.village_by_code(s, "thanhbinh")
@@ -151,12 +151,12 @@ async def settle(h: Harness, *, step: float = 1.0, limit: float = 600.0) -> None
     """Advance the manual clock until nothing is due (workers waiting on limits wake)."""
     moved = 0.0
     while True:
-        await h.services.extras["outbox"].quiet()
+        await h.services.outbox.quiet()
         async with h.services.db.session() as s:
             busy = (await s.exec(select(OutboxItem).where(
                 OutboxItem.status.in_((PENDING, SENDING))))).all()  # type: ignore[attr-defined]
             paused = {p.platform for p in (await s.exec(select(PlatformPause))).all()}
-        running = set(h.services.extras["outbox"].workers)
+        running = set(h.services.outbox.workers)
         if not [r for r in busy if r.platform in running - paused] or moved >= limit:
             return
         await h.clock.advance(step)
@@ -203,7 +203,7 @@ async def test_retry_after_is_honoured(harness_factory) -> None:
     g1 = h.chat_id("group1")
     h.tg.fail_next("sendMessage", 429, retry_after=5, chat_id=int(g1))
     await queue(h, [g1])
-    await h.services.extras["outbox"].idle(timeout=5)
+    await h.services.outbox.idle(timeout=5)
     assert h.tg.sent_texts(g1) == []
     await h.clock.advance(3)
     await asyncio.sleep(0.2)
@@ -301,7 +301,7 @@ async def test_worker_resumes_rows_left_sending(harness_factory) -> None:
     h = await harness_factory("telegram")
     assert h.tg is not None
     g1 = h.chat_id("group1")
-    await h.services.extras["outbox"].stop()  # the worker dies; the rest of the bot runs
+    await h.services.outbox.stop()  # the worker dies; the rest of the bot runs
     async with h.services.db.session() as s:
         chat = (await s.exec(select(Chat).where(Chat.external_id == g1))).one()
         await fan_out(s, h.services, [chat], lambda c: OutMessage(text="Giữa chừng"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.db.projects_models import Follower, ProgressUpdate, Project, UpdateMedia
-from bot.projects_parse import ParseError, parse_caption_tag, parse_create, parse_update
+from handlers.projects.models import Follower, ProgressUpdate, Project, UpdateMedia
+from handlers.projects.parse import ParseError, parse_caption_tag, parse_create, parse_update
 from tests.projects_support import (
     VCB_BIN,
     audits,
@@ -96,7 +96,7 @@ async def test_caption_tag_update_reaches_every_chat(harness_factory, platform: 
     (update,) = await rows(h, ProgressUpdate)
     (media,) = await rows(h, UpdateMedia)
     assert update.percent == 40 and update.text == "Đổ bê tông móng"
-    stored = h.services.extras["media"].path(media.name)
+    stored = h.services.media.path(media.name)
     assert stored is not None and stored.read_bytes() == photo
     assert (await rows(h, Project))[0].progress == 40
     if platform == "telegram":
@@ -123,7 +123,7 @@ async def test_capnhat_as_reply_to_a_photo(harness_factory, platform: str) -> No
     (update,) = await rows(h, ProgressUpdate)
     (media,) = await rows(h, UpdateMedia)
     assert (update.percent, update.text) == (60, "Xây tường")
-    assert h.services.extras["media"].path(media.name).read_bytes() == photo
+    assert h.services.media.path(media.name).read_bytes() == photo
     sent = await h.wait_sent("group2", 1)
     assert "Xây tường" in sent[-1]
 
@@ -275,12 +275,12 @@ async def test_telegram_video_is_kept_and_zalo_gets_a_link(harness_factory) -> N
     await h.bot.pipeline.wait_handled(target)
     (media,) = await rows(h, UpdateMedia)
     assert media.kind == "video" and media.file_id == "BAACvideo0001"
-    assert h.services.extras["media"].path(media.name).read_bytes() == clip
+    assert h.services.media.path(media.name).read_bytes() == clip
     await h.wait_sent("group2", 1)
     assert h.tg.calls_to("sendVideo")[-1].params["video"] == "BAACvideo0001"
     # a Zalo chat of the village would get the caption and a link to the public page
     from bot.db.models import Chat, Village
-    from bot.projects_media import render_update
+    from handlers.projects.media import render_update
 
     (update_row,) = await rows(h, ProgressUpdate)
     (project,) = await rows(h, Project)

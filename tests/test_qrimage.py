@@ -9,7 +9,7 @@ import zxingcpp
 from PIL import Image
 
 from bot.qrimage import POSTER_SIZE, poster_png, qr_png
-from bot.vietqr import build_vietqr_payload
+from handlers.projects.vietqr import build_vietqr_payload
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PAYLOAD = build_vietqr_payload("970436", "1234567890", 2_000_000, "Ủng hộ nhà văn hoá thôn")

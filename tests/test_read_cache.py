@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.db.models import Chat
 from bot.db.read_cache import KNOWN_TABLES, ReadCache, touched_table
+from handlers.meetings.commands import MeetingListing
 
 
 @pytest.mark.parametrize(("statement", "table"), [
@@ -113,7 +114,7 @@ async def test_meeting_list_sees_changes_and_the_moving_window(harness_factory) 
     await _create(h, "/taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp bàn làm đường")
     for _ in range(3):
         assert "Nhà văn hóa thôn" in (await h.say("/lich-hop"))[0]
-    cache = h.services.extras["meeting_listing"]
+    cache = h.services.component(MeetingListing, lambda: None).cache
     assert cache is not None and cache.hits >= 1
 
     async with h.bot.db.session() as session:  # a change outside the meeting commands

@@ -9,7 +9,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.recurrence import (
+from bot.text.recurrence import (
     Freq,
     RecurrenceInfo,
     RecurrenceStatus,
@@ -17,7 +17,7 @@ from bot.recurrence import (
     next_occurrence,
     parse_recurrence,
 )
-from bot.timeparse import VN_TZ
+from bot.text.timeparse import VN_TZ
 
 OK = RecurrenceStatus.OK
 NO_TIME = RecurrenceStatus.NO_TIME_OF_DAY

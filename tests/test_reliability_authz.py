@@ -120,7 +120,7 @@ async def test_privileged_commands_refused_audited_and_inert(
     for text in SETUP:
         await h.say(text, user="official", chat="group1")
     await settle(h)
-    table = h.services.extras["commands"]
+    table = h.services.commands
     privileged = [c for c in table.commands if c.role >= Role.OFFICIAL]
     assert len(privileged) >= 10
     messenger = h.services.messengers[Platform(platform)]

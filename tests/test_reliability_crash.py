@@ -20,7 +20,7 @@ import pytest
 from bot.core.events import ChatRef, Platform
 from bot.core.messenger import OutMessage
 from bot.db import repo
-from bot.outbox import fan_out
+from bot.delivery.outbox import fan_out
 from tests.fakes import FakeTelegram, FakeZalo
 from tests.procs import BotProcess, wait_until
 

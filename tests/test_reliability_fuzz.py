@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from bot.core.commands import command_key, match_words, parse_command, strip_mention
 from bot.core.events import ChatRef, IncomingMessage, Platform, UserRef
-from bot.money import parse_amount, parse_signed_amount, split_amount_and_rest
-from bot.recurrence import parse_recurrence
-from bot.timeparse import parse_offsets, parse_when
+from bot.text.money import parse_amount, parse_signed_amount, split_amount_and_rest
+from bot.text.recurrence import parse_recurrence
+from bot.text.timeparse import parse_offsets, parse_when
 from tests.harness import START, Harness
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True,

@@ -18,10 +18,10 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core.services import Services
 from bot.db.engine import Database
-from bot.db.meetings_models import Meeting, RecurringNotice, Reminder
 from bot.db.models import Chat, Village
-from bot.db.outbox_models import OutboxItem
+from bot.delivery.models import OutboxItem
 from bot.i18n import Translator
+from handlers.meetings.models import Meeting, RecurringNotice, Reminder
 from scheduler import ReminderScheduler, ReminderService
 from scheduler.wakeup import SWEEP_JOB, WAKEUP_JOB
 from tests.harness import Harness, prepare_workdir
@@ -44,7 +44,7 @@ async def _reminder_texts(h: Harness, chat: str) -> list[str]:
 
 async def _advance_to(h: Harness, when: datetime) -> None:
     await h.clock.advance(to=when)
-    sched = h.services.extras["scheduler"]
+    sched = h.services.scheduler
     for _ in range(200):  # the runner reacts to the clock; wait until it has done a round
         await asyncio.sleep(0.01)
         if not any(r.status == "pending" and r.fire_at <= when for r in await _reminders(h)):
@@ -75,7 +75,7 @@ async def test_reminders_fire_at_the_right_instants(harness_factory, platform):
 async def test_fire_due_never_sends_twice(harness_factory):
     h = await harness_factory("web")
     await _create(h)
-    service: ReminderService = h.services.extras["scheduler"].service
+    service: ReminderService = h.services.scheduler.service
     await h.clock.advance(to=DAY_BEFORE)
     # the runner and two direct calls race for the same row: exactly one claims it
     await asyncio.gather(service.fire_due(DAY_BEFORE), service.fire_due(DAY_BEFORE))
@@ -92,7 +92,7 @@ async def test_cancelled_meeting_never_reminds(harness_factory):
     await _create(h)
     await h.say("/huyhop 1", user="official")
     await _advance_to(h, HOUR_BEFORE + timedelta(minutes=1))
-    await h.services.extras["outbox"].quiet()
+    await h.services.outbox.quiet()
     assert await _reminder_texts(h, "group1") == []
     assert {r.status for r in await _reminders(h)} == {"skipped"}
 
@@ -107,7 +107,7 @@ async def test_moved_meeting_gets_only_new_reminders(harness_factory):
         ("skipped", 1), ("skipped", 1), ("pending", 2), ("pending", 2)]
     await _advance_to(h, DAY_BEFORE)
     await _advance_to(h, HOUR_BEFORE)
-    await h.services.extras["outbox"].quiet()
+    await h.services.outbox.quiet()
     assert await _reminder_texts(h, "group1") == []  # the old times pass silently
     await _advance_to(h, STARTS)  # new day-before reminder (29/11 19:30 minus one day)
     await _advance_to(h, HOUR_BEFORE + timedelta(days=1))
@@ -141,10 +141,10 @@ async def test_restart_sends_missed_reminder_once_marked_late(harness_factory):
     assert "(nhắc muộn)" in sent[1] and "Còn 40 phút nữa" in sent[1]
     # the day-before one also fell due during the downtime: superseded, never sent
     await h.restart()
-    await h.services.extras["scheduler"].started.wait()
-    await h.services.extras["outbox"].quiet()
+    await h.services.scheduler.started.wait()
+    await h.services.outbox.quiet()
     await h.clock.advance(60)
-    await h.services.extras["outbox"].quiet()
+    await h.services.outbox.quiet()
     assert len([t for t in h.sent("group2") if "Nhắc lịch họp" in t]) == 1
     assert [(r.status, r.late) for r in await _reminders(h)] == [
         ("skipped", False), ("sent", True)]
@@ -169,8 +169,8 @@ async def test_restart_after_meeting_started_skips(harness_factory):
     await h.stop()
     await h.clock.advance(to=STARTS + timedelta(minutes=5))
     await h.restart()
-    await h.services.extras["scheduler"].started.wait()
-    await h.services.extras["outbox"].quiet()
+    await h.services.scheduler.started.wait()
+    await h.services.outbox.quiet()
     assert await _reminder_texts(h, "group2") == []
     assert {r.status for r in await _reminders(h)} == {"skipped"}
 

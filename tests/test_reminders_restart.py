@@ -26,7 +26,7 @@ from sqlmodel import select
 from bot.core.events import ChatRef, Platform
 from bot.db import repo
 from bot.db.engine import Database
-from bot.db.meetings_models import (
+from handlers.meetings.models import (
     REMINDER_PENDING,
     REMINDER_SENT,
     REMINDER_SKIPPED,
@@ -57,8 +57,8 @@ def _utcnow() -> datetime:
 async def seed_meeting(db_url: str, starts_at: datetime) -> None:
     """Village (1-hour reminders) + linked Telegram groups + one meeting and its reminders."""
     from bot.db.engine import upgrade_schema
-    from bot.db.meetings_repo import replace_reminders, village_offsets
     from bot.db.models import Village
+    from handlers.meetings.queries import replace_reminders, village_offsets
 
     await asyncio.to_thread(upgrade_schema, db_url)
     db = await _db(db_url)

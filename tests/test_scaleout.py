@@ -26,11 +26,11 @@ from bot.config import Settings
 from bot.core.messenger import OutMessage
 from bot.core.services import Services
 from bot.db.engine import Database
-from bot.db.meetings_models import REMINDER_SENT, Meeting, Reminder
 from bot.db.models import Chat, Village
-from bot.db.outbox_models import SENT, OutboxItem
+from bot.delivery.models import SENT, OutboxItem
+from bot.delivery.outbox import fan_out
 from bot.i18n import Translator
-from bot.outbox import fan_out
+from handlers.meetings.models import REMINDER_SENT, Meeting, Reminder
 from tests.conftest_pg import pg_url  # noqa: F401
 from tests.fakes import FakeTelegram
 from tests.pg import requires_pg

@@ -25,7 +25,7 @@ from sqlmodel import select
 
 from bot.db.engine import Database
 from bot.db.models import Chat, OfficialRole, Person, Village
-from bot.db.projects_models import ProgressUpdate, UpdateMedia
+from handlers.projects.models import ProgressUpdate, UpdateMedia
 from tests.conftest_pg import pg_url  # noqa: F401
 from tests.fakes import FakeTelegram, FakeZalo, tiny_png
 from tests.pg import requires_pg

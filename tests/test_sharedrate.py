@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.db.engine import Database
-from bot.ratelimit import TELEGRAM_LIMITS
-from bot.sharedrate import acquire, pause, rules_for
+from bot.delivery.ratelimit import TELEGRAM_LIMITS
+from bot.delivery.sharedrate import acquire, pause, rules_for
 from tests.conftest_pg import pg_url  # noqa: F401
 from tests.harness import START
 from tests.pg import requires_pg

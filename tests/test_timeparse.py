@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.timeparse import (
+from bot.text.timeparse import (
     EXAMPLES_VI,
     VN_TZ,
     WhenStatus,

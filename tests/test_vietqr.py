@@ -1,4 +1,4 @@
-"""Tests for bot.vietqr: payload layout, CRC (against an independent implementation), banks."""
+"""Tests for handlers.projects.vietqr: payload layout, CRC (independent implementation), banks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.vietqr import (
+from handlers.projects.vietqr import (
     MAX_AMOUNT,
     MEMO_MAX_LEN,
     VietQRError,
@@ -217,7 +217,7 @@ EXPECTED_BINS = {
 
 
 def test_bank_table_is_consistent() -> None:
-    raw = json.loads((Path(__file__).parents[1] / "bot/data/banks.json").read_text("utf-8"))
+    raw = json.loads((Path(__file__).parents[1] / "handlers/projects/data/banks.json").read_text("utf-8"))
     assert raw["_source"]
     banks = load_banks()
     assert {bank.short_name: bank.bin for bank in banks} == EXPECTED_BINS

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.money import format_vnd
+from bot.text.money import format_vnd
 from tests.harness import Harness
 from tests.projects_support import image_bytes, start_public, with_project
 

@@ -11,7 +11,7 @@ import pytest
 from bot.db import repo
 from bot.db.engine import Database
 from bot.db.models import Chat, Person, Village
-from bot.villages import (
+from bot.db.villages import (
     WhoSpec,
     commune_chats,
     create_village,
@@ -383,7 +383,7 @@ async def test_telegram_group_admin_counts_as_official_when_on(harness_factory) 
     from bot.core import pipeline
 
     if "extra_official" not in inspect.getsource(pipeline):
-        pytest.skip("the pipeline does not call bot.villages.extra_official yet")
+        pytest.skip("the pipeline does not call bot.db.villages.extra_official yet")
     h = await harness_factory("telegram")
     assert h.tg is not None
     h.tg.set_member(int(h.chat_id("group1")), int(h.user_id("resident")), "administrator")
@@ -430,7 +430,8 @@ async def test_extra_official_asks_telegram_only_when_the_village_says_so(
 ) -> None:
     from bot.core.context import Context
     from bot.core.events import ChatRef, IncomingMessage, Platform, UserRef
-    from bot.villages import SETTING_TG_ADMINS, extra_official
+    from bot.core.roles import extra_official
+    from bot.db.villages import SETTING_TG_ADMINS
 
     h = await harness_factory("telegram")
     assert h.tg is not None

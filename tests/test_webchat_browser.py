@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.db.meetings_models import Rsvp
+from handlers.meetings.models import Rsvp
 from tests.harness import Harness
 from tests.test_village_page import CHROMIUM, CHROMIUM_ARGS
 

@@ -12,6 +12,7 @@ import html
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import (
@@ -41,7 +42,6 @@ from telegram.request._requestparameter import RequestParameter  # pinned PTB 22
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.config import ConfigError
 from bot.core.events import (
-    NO_DEDUPE,
     Attachment,
     ChatRef,
     IncomingMessage,
@@ -58,7 +58,7 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
-from bot.textsplit import split_text
+from bot.text.split import split_text
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,14 @@ class TelegramMessenger:
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        self._answered: set[str] = set()
+
+    def take_answered(self, callback_id: str) -> bool:
+        """True (once) when a handler already answered this button press."""
+        if callback_id in self._answered:
+            self._answered.discard(callback_id)
+            return True
+        return False
 
     async def send(self, chat_id: str, message: OutMessage) -> SentRef:
         """Send text (split at 4096), media and buttons; raise SendError on failure."""
@@ -246,6 +254,7 @@ class TelegramMessenger:
 
     async def answer_button(self, callback_id: str, text: str | None = None) -> None:
         """Answer a callback query (stops the button's spinner)."""
+        self._answered.add(callback_id)
         try:
             await self.bot.answer_callback_query(callback_id, text=text)
         except TelegramError as exc:
@@ -484,9 +493,9 @@ class TelegramAdapter:
             return
         if not self.webhook:
             # polling never redelivers: PTB confirms a batch's offset before handling it
-            incoming.extras["dedupe"] = NO_DEDUPE
+            incoming = replace(incoming, may_redeliver=False)
         await self._dispatch(incoming, self.messenger)
-        if incoming.callback_id and not incoming.extras.get("answered"):
+        if incoming.callback_id and not self.messenger.take_answered(incoming.callback_id):
             await self.messenger.answer_button(incoming.callback_id)
 
     async def stop(self) -> None:

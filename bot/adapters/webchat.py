@@ -25,7 +25,7 @@ from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, Repl
 from bot.core.messenger import Button, Capabilities, OutMessage, SendError, SendErrorKind, SentRef
 from bot.i18n import Translator
 from bot.media import MediaStore
-from bot.textsplit import split_text
+from bot.text.split import split_text
 
 WEB_CAPS = Capabilities(max_text=4096, buttons=True, pin=False, edit=True, video=True,
                         albums=True, photo_url_only=False)
@@ -120,6 +120,10 @@ class WebChatMessenger:
         if len(data) > max_bytes:
             raise SendError(SendErrorKind.BAD_REQUEST, "too big")
         return data
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool:
+        """The simulator has no group admins."""
+        return False
 
 
 class WebChat:

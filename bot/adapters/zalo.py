@@ -38,7 +38,7 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
-from bot.textsplit import split_text
+from bot.text.split import split_text
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,6 @@ def to_incoming(event: dict, bot_id: str, names: list[str]) -> IncomingMessage |
         text = text[text.index(" /") + 1:]
     photo = raw.get("photo") or raw.get("photo_url")
     attachments = (Attachment("photo", str(photo)),) if photo else ()
-    extras = {"event": str(event.get("event_name") or "")}
     date_ms = raw.get("date")
     date = datetime.fromtimestamp(date_ms / 1000, UTC) if isinstance(date_ms, int | float) else (
         datetime.now(UTC))
@@ -126,7 +125,7 @@ def to_incoming(event: dict, bot_id: str, names: list[str]) -> IncomingMessage |
         chat=ChatRef(Platform.ZALO, chat_id, is_group=is_group),
         sender=UserRef(Platform.ZALO, sender_id, name=name),
         text=text.strip(), message_id=message_id, date=date, attachments=attachments,
-        addressed=True, extras=extras,
+        addressed=True,
     )
 
 
@@ -170,6 +169,10 @@ class ZaloMessenger:
 
     async def pin(self, chat_id: str, message_id: str) -> bool:
         """The Zalo Bot API cannot pin."""
+        return False
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool:
+        """The Zalo Bot API cannot tell who administers a group."""
         return False
 
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -62,10 +62,6 @@ class ReplyRef:
     from_this_bot: bool = False
 
 
-# ``IncomingMessage.extras["dedupe"]`` set by an adapter whose platform never redelivers a
-# message (Telegram polling): the pipeline may then skip recording its id (on SQLite).
-NO_DEDUPE = "0"
-
 
 @dataclass(frozen=True, slots=True)
 class IncomingMessage:
@@ -90,7 +86,9 @@ class IncomingMessage:
     callback_id: str | None = None
     migrated_to: str | None = None
     user_locale: str | None = None
-    extras: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # False when the platform never redelivers this message (Telegram polling): the pipeline
+    # may then skip recording its id (on SQLite).
+    may_redeliver: bool = True
 
     @property
     def platform(self) -> Platform:

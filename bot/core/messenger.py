@@ -135,3 +135,7 @@ class Messenger(Protocol):
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
         """Fetch an incoming attachment's bytes; raise :class:`SendError` if it is too big."""
         ...
+
+    async def is_chat_admin(self, chat_id: str, user_id: str) -> bool:
+        """True when the platform says ``user_id`` administers group ``chat_id`` (else False)."""
+        ...

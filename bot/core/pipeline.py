@@ -15,14 +15,14 @@ from sqlalchemy.exc import OperationalError
 
 from bot.core.commands import match_words, parse_command
 from bot.core.context import Context
-from bot.core.events import NO_DEDUPE, IncomingMessage
+from bot.core.events import IncomingMessage
 from bot.core.messenger import Messenger, OutMessage, SendError
+from bot.core.roles import extra_official
 from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Village
 from bot.db.read_cache import KNOWN_TABLES, ReadCache
-from bot.villages import extra_official
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class Pipeline:
         self.services = services
         self.routers = routers
         self.table = CommandTable(routers)
-        services.extras["commands"] = self.table
+        services.commands = self.table
         self.handled = 0
         self._write_lock = asyncio.Lock() if services.db.is_sqlite else None
         # one process owns a SQLite file, so its lookups can be cached (bot/db/read_cache.py)
@@ -130,14 +130,14 @@ class Pipeline:
             return ctx
 
     def _needs_dedupe(self, msg: IncomingMessage) -> bool:
-        """Whether to record the message id to drop redeliveries (see ``NO_DEDUPE``).
+        """Whether to record the message id to drop redeliveries (``msg.may_redeliver``).
 
         An adapter marks messages its platform never redelivers (Telegram polling: PTB confirms
         each batch's offset with its next ``getUpdates``, before the batch is handled).  That
         holds for one polling process, i.e. on SQLite; several processes sharing PostgreSQL
         could fetch the same batch, so there every message id is still recorded.
         """
-        return not (msg.extras.get("dedupe") == NO_DEDUPE and self.services.db.is_sqlite)
+        return msg.may_redeliver or not self.services.db.is_sqlite
 
     async def _village(self, ctx: Context) -> Village | None:
         """The chat's village; in a private chat, the subscription or the official's village."""

@@ -8,7 +8,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from bot.core.commands import command_key
-from bot.textfold import fold
+from bot.text.fold import fold
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -20,6 +20,7 @@ Handler = Callable[["Context"], Awaitable[None]]
 MessageHook = Callable[["Context"], Awaitable[bool]]
 WebSetup = Callable[["web.Application", "Services"], None]
 StartHook = Callable[["Services"], Awaitable[Any]]
+SettingHandler = Callable[["Context", str], Awaitable[None]]
 
 
 class Role(IntEnum):
@@ -61,6 +62,20 @@ class Router:
     button_hooks: dict[str, Handler] = field(default_factory=dict)
     web_setups: list[WebSetup] = field(default_factory=list)
     start_hooks: list[StartHook] = field(default_factory=list)
+    stop_hooks: list[StartHook] = field(default_factory=list)
+    settings: dict[str, SettingHandler] = field(default_factory=dict)
+
+    def include(self, *others: Router) -> Router:
+        """Take over every registration of ``others`` (a feature split over several modules)."""
+        for other in others:
+            self.commands.extend(other.commands)
+            self.message_hooks.extend(other.message_hooks)
+            self.button_hooks.update(other.button_hooks)
+            self.web_setups.extend(other.web_setups)
+            self.start_hooks.extend(other.start_hooks)
+            self.stop_hooks.extend(other.stop_hooks)
+            self.settings.update(other.settings)
+        return self
 
     def command(
         self,
@@ -117,6 +132,20 @@ class Router:
         self.start_hooks.append(hook)
         return hook
 
+    def on_stop(self, hook: StartHook) -> StartHook:
+        """Register a coroutine run once at shutdown (before the platforms stop)."""
+        self.stop_hooks.append(hook)
+        return hook
+
+    def setting(self, name: str) -> Callable[[SettingHandler], SettingHandler]:
+        """Register ``/caidat <name> <rest>``: ``handler(ctx, rest)``."""
+
+        def register(handler: SettingHandler) -> SettingHandler:
+            self.settings[name] = handler
+            return handler
+
+        return register
+
 
 class CommandTable:
     """All commands of all features, looked up by key or by private-chat words."""
@@ -126,6 +155,7 @@ class CommandTable:
         self.by_key: dict[str, Command] = {}
         self.words: dict[str, str] = {}
         self.buttons: dict[str, Handler] = {}
+        self.settings: dict[str, SettingHandler] = {}
         for router in routers:
             for cmd in router.commands:
                 for key in cmd.keys:
@@ -135,6 +165,10 @@ class CommandTable:
                 for phrase in cmd.words:
                     self.words[phrase] = command_key(cmd.name)
             self.buttons.update(router.button_hooks)
+            for name, handler in router.settings.items():
+                if name in self.settings:
+                    raise ValueError(f"setting {name!r} registered twice")
+                self.settings[name] = handler
 
     @property
     def commands(self) -> list[Command]:

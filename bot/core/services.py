@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -11,28 +13,66 @@ from bot.core.events import Platform
 from bot.core.messenger import Messenger
 from bot.db.engine import Database
 from bot.i18n import Translator
+from bot.media import MediaStore
+
+if TYPE_CHECKING:
+    from bot.core.router import CommandTable
+    from bot.delivery.outbox import Outbox
+
+T = TypeVar("T")
+
+
+class Scheduler(Protocol):
+    """What features ask of the reminder scheduler: wake up for a new due time."""
+
+    def poke(self, when: datetime | None = None) -> None:
+        """Re-read the schedule now (``when`` is a hint of the next due time)."""
+        ...
+
+    async def start(self) -> None:
+        """Start (rebuilds from the database)."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop; nothing is lost (the schedule lives in the database)."""
+        ...
 
 
 @dataclass
 class Services:
-    """Settings, database, clock, translations and the messenger of each running platform.
+    """Settings, database, clock, translations, media, the running messengers and the core parts.
 
-    ``extras`` holds feature services (outbox, scheduler, media store) keyed by name so the core
-    does not import features.
+    ``outbox`` is started by the app before the features' start hooks; ``scheduler`` is set by
+    the feature that owns reminders; ``commands`` by the pipeline.  Feature-private long-lived
+    objects (a cache, a desk) are :meth:`component` s, keyed by their class.
     """
 
     settings: Settings
     db: Database
     clock: Clock
     i18n: Translator
+    media: MediaStore = None  # type: ignore[assignment]  # made from settings when not given
     messengers: dict[Platform, Messenger] = field(default_factory=dict)
     bot_usernames: dict[Platform, str | None] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
     admins: frozenset[tuple[str, str]] = frozenset()
+    outbox: Outbox | None = None
+    scheduler: Scheduler | None = None
+    commands: CommandTable = field(init=False)
+    _components: dict[type, object] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.admins = self.admins or self.settings.admins
+        if self.media is None:
+            s = self.settings
+            self.media = MediaStore(s.media_dir, s.public_base_url, s.max_photo_bytes)
 
     def messenger(self, platform: Platform | str) -> Messenger | None:
         """The messenger for ``platform`` when it runs."""
         return self.messengers.get(Platform(platform))
+
+    def component(self, kind: type[T], make: Callable[[], T]) -> T:
+        """The one ``kind`` object of this bot, made by ``make`` on first use."""
+        found = self._components.get(kind)
+        if found is None:
+            found = self._components[kind] = make()
+        return found  # type: ignore[return-value]  # stored under its own class

@@ -1,11 +1,9 @@
-"""Import every table module so ``SQLModel.metadata`` is complete (Alembic, tests)."""
+"""Import every table module so ``SQLModel.metadata`` is complete (Alembic, tests).
 
-from bot.db import (
-    announce_models,  # noqa: F401
-    faq_models,  # noqa: F401
-    meetings_models,  # noqa: F401
-    models,  # noqa: F401
-    outbox_models,  # noqa: F401
-    projects_models,  # noqa: F401
-    scaleout_models,  # noqa: F401
-)
+The core's tables are named here; each feature package defines its own on import, so the
+feature registry brings them all.
+"""
+
+import handlers  # noqa: F401  (every feature package's models)
+from bot.db import models, scaleout_models  # noqa: F401
+from bot.delivery import models as delivery_models  # noqa: F401

@@ -22,11 +22,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import to_local
 from bot.core.events import Platform
 from bot.core.services import Services
-from bot.db import projects_repo, repo
+from bot.db import repo
 from bot.db.models import Village
-from bot.db.projects_models import Project
-from bot.money import format_vnd
 from bot.qrimage import poster_png
+from bot.text.money import format_vnd
+from handlers.projects import queries as projects_repo
+from handlers.projects.models import Project
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ async def recent_notices(
     session: AsyncSession, *, village_id: int, limit: int = NOTICE_LIMIT
 ) -> list[tuple[datetime, str]]:
     """Sent notices for the whole village (no tag-narrowed ones), newest first."""
-    from bot.db.announce_models import SENT, Notice
+    from handlers.announce.models import SENT, Notice
 
     rows = (await session.exec(select(Notice).where(
         Notice.status == SENT, Notice.tags == "",
@@ -76,7 +77,7 @@ async def upcoming_meetings(
     session: AsyncSession, *, village_id: int, now: datetime, limit: int = MEETING_LIMIT
 ) -> list[tuple[datetime, str, str]]:
     """Scheduled meetings from now on: (start, place, topic)."""
-    from bot.db.meetings_models import MEETING_SCHEDULED, Meeting
+    from handlers.meetings.models import MEETING_SCHEDULED, Meeting
 
     rows = (await session.exec(select(Meeting).where(
         Meeting.village_id == village_id, Meeting.status == MEETING_SCHEDULED,

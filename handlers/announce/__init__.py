@@ -1,0 +1,5 @@
+"""Notices (``/thongbao``): preview, fan-out to every chat, acknowledgements, reports."""
+
+from handlers.announce.commands import router
+
+__all__ = ["router"]

@@ -1,0 +1,497 @@
+"""/announce (/thongbao) with preview and confirmation, read acknowledgements, /daxem, /tinmoi.
+
+A notice is stored as a draft (so confirmation survives restarts and works across processes),
+previewed to its author when it would reach more than the current chat, and on confirmation
+queued through the outbox to every chat of the audience, each rendered in that chat's
+language.  Telegram and the web chat get a "read ✓ (n)" button with a live count; on Zalo
+(no buttons, no reply field) residents send ``/dadoc <n>``; a reply to the notice also counts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.context import Context
+from bot.core.events import Attachment, Platform
+from bot.core.messenger import Button, Media, OutMessage, SendError
+from bot.core.router import Role, Router
+from bot.core.services import Services
+from bot.db import repo
+from bot.db.models import Chat, Person, Village
+from bot.db.villages import commune_chats, private_chat_of, village_chats, village_tags
+from bot.delivery.outbox import fan_out, find_sent
+from bot.media import MediaError
+from bot.text.command_vocab import NEWS_WORDS
+from bot.text.fold import fold
+from handlers.announce.models import CANCELLED, DRAFT, SENT, Notice, NoticeAck
+
+router = Router("announce")
+log = logging.getLogger(__name__)
+
+KIND = "announce"
+DRAFT_TTL = timedelta(hours=1)
+LATEST = 5
+PIN_WORDS = {"ghim", "pin"}
+COMMUNE_TAGS = {"xa", "toanxa"}
+BUTTON_PLATFORMS = {Platform.TELEGRAM.value, Platform.WEB.value}
+
+
+# ---------------------------------------------------------------- parsing
+
+
+@dataclass
+class AnnounceArgs:
+    """What ``/announce [ghim] [#tag …] <text>`` asked for."""
+
+    text: str
+    tags: list[str] = field(default_factory=list)
+    commune: bool = False
+    pin: bool = False
+
+
+def parse_announce(args: str) -> AnnounceArgs:
+    """Leading ``ghim``/``#ghim``, ``#xa``/``#toanxa`` and ``#tag`` tokens, then the text."""
+    parsed = AnnounceArgs(text="")
+    rest = args.strip()
+    while rest:
+        head, _, tail = rest.partition(" ")
+        if "\n" in head:
+            head, _, more = head.partition("\n")
+            tail = more + (" " + tail if tail else "")
+        tag = head.lstrip("#").lower()
+        word = fold(tag).replace(" ", "")
+        if (head.startswith("#") and word in PIN_WORDS) or fold(head) in PIN_WORDS:
+            parsed.pin = True
+        elif head.startswith("#") and word in COMMUNE_TAGS:
+            parsed.commune = True
+        elif head.startswith("#") and len(head) > 1:
+            if tag not in parsed.tags:
+                parsed.tags.append(tag)
+        else:
+            break
+        rest = tail.strip()
+    parsed.text = rest
+    return parsed
+
+
+# ---------------------------------------------------------------- queries
+
+
+async def latest_notices(
+    session: AsyncSession, village_id: int, limit: int = LATEST
+) -> list[Notice]:
+    """The village's latest sent notices (and commune-wide ones), newest first."""
+    return list((await session.exec(select(Notice).where(
+        Notice.status == SENT,
+        (Notice.village_id == village_id) | col(Notice.commune).is_(True),
+    ).order_by(col(Notice.sent_at).desc(), col(Notice.id).desc()).limit(limit))).all())
+
+
+async def add_ack(
+    session: AsyncSession, *, notice_id: int, person_id: int, platform: str, now: object
+) -> bool:
+    """Record one person's read; False when they had already acknowledged."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    result = await session.exec(insert(NoticeAck).values(  # type: ignore[call-overload]
+        notice_id=notice_id, person_id=person_id, platform=platform, at=now,
+    ).on_conflict_do_nothing())
+    return bool(result.rowcount)
+
+
+async def ack_count(session: AsyncSession, notice_id: int) -> int:
+    """How many people acknowledged a notice."""
+    return int((await session.exec(select(func.count()).select_from(NoticeAck).where(
+        NoticeAck.notice_id == notice_id))).one())
+
+
+async def ackers(session: AsyncSession, notice_id: int) -> list[tuple[NoticeAck, Person]]:
+    """Who acknowledged a notice, in order."""
+    rows = (await session.exec(select(NoticeAck, Person).join(
+        Person, col(Person.id) == NoticeAck.person_id).where(
+        NoticeAck.notice_id == notice_id).order_by(col(NoticeAck.at), col(NoticeAck.id)))).all()
+    return [(a, p) for a, p in rows]
+
+
+async def audience(session: AsyncSession, notice: Notice) -> list[Chat]:
+    """Every active chat the notice goes to."""
+    tags = [t for t in notice.tags.split(",") if t] or None
+    if notice.commune:
+        return await commune_chats(session, tags=tags)
+    assert notice.village_id is not None
+    return await village_chats(session, notice.village_id, tags=tags)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _ack_button(services: Services, locale: str, notice_id: int, count: int) -> Button:
+    return Button(services.i18n.t(locale, "announce-ack-button", count=count), f"ack:{notice_id}")
+
+
+def _media_for(notice: Notice, services: Services, platform: str) -> tuple[Media, ...]:
+    data = notice.media or {}
+    name = data.get("name")
+    if not name:
+        return ()
+    store = services.media
+    path = store.path(name)
+    file_id = data.get("file_id") if platform == Platform.TELEGRAM.value else None
+    if platform == Platform.ZALO.value:
+        return (Media(url=store.url(name)),)
+    return (Media(file_id=file_id, path=str(path) if path else None, url=store.url(name)),)
+
+
+def render_notice(
+    services: Services, notice: Notice, village: Village | None, platform: str, locale: str,
+    *, with_ack: bool = True,
+) -> OutMessage:
+    """The notice as one chat sees it: title, body, footer, ack button or hint, photo."""
+    t = services.i18n.t
+    if notice.commune or village is None:
+        title = t(locale, "announce-title-commune")
+    else:
+        title = t(locale, "announce-title", village=village.name)
+    sent = notice.sent_at or notice.created_at
+    date = sent.astimezone(services.settings.tz).strftime("%d/%m/%Y")
+    footer = t(locale, "announce-footer", title=notice.author_title, name=notice.author_name,
+               date=date)
+    text = f"{notice.text}\n\n{footer}"
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if with_ack and notice.id is not None:
+        if platform in BUTTON_PLATFORMS:
+            buttons = ((_ack_button(services, locale, notice.id, 0),),)
+        else:
+            text += "\n\n" + t(locale, "announce-ack-hint", id=notice.id)
+    return OutMessage(text=text, title=title, buttons=buttons,
+                      media=_media_for(notice, services, platform))
+
+
+# ---------------------------------------------------------------- /announce
+
+
+def _author_title(ctx: Context, village_id: int | None) -> str:
+    for role in ctx.roles:
+        if role.village_id == village_id:
+            return role.title
+    for role in ctx.roles:
+        if role.village_id is None:
+            return role.title
+    if ctx.roles:
+        return ctx.roles[0].title
+    return ctx.t("role-admin") if ctx.is_admin else ""
+
+
+def _photo(ctx: Context) -> Attachment | bool | None:
+    """The photo to attach (message or replied-to message); False for a non-image file."""
+    found = list(ctx.msg.attachments) or (list(ctx.msg.reply_to.attachments)
+                                          if ctx.msg.reply_to else [])
+    if not found:
+        return None
+    att = found[0]
+    if att.kind == "photo" or (att.mime or "").startswith("image/"):
+        return att
+    return False
+
+
+async def _store_photo(ctx: Context, att: Attachment) -> dict[str, str] | str:
+    """Download and keep the photo now (Zalo URLs expire); an error key on failure."""
+    settings = ctx.services.settings
+    try:
+        data = await ctx.messenger.download(att, settings.max_photo_bytes)
+        stored = ctx.services.media.save_image(data)
+    except MediaError as exc:
+        return {"too-big": "announce-photo-too-big", "not-image": "announce-photo-not-image"
+                }.get(exc.code, "announce-photo-failed")
+    except SendError as exc:
+        return "announce-photo-too-big" if "too big" in exc.detail else "announce-photo-failed"
+    media = {"name": stored.name}
+    if ctx.msg.platform is Platform.TELEGRAM:
+        media["file_id"] = att.ref
+    return media
+
+
+@router.command("announce", "thongbao", role=Role.OFFICIAL, help_key="help-announce",
+                usage_key="usage-announce")
+async def announce(ctx: Context) -> None:
+    """Draft a notice, preview it with its audience, or send at once to this chat only."""
+    parsed = parse_announce(ctx.args)
+    if not parsed.text:
+        await ctx.say("usage-announce")
+        return
+    if parsed.commune and not ctx.is_commune_official:
+        await ctx.say("announce-commune-only")
+        return
+    village = ctx.village
+    if not parsed.commune and village is None:
+        await ctx.say("error-no-village")
+        return
+    if parsed.tags:
+        known = (sorted({t for c in await commune_chats(ctx.session, include_private=False)
+                         for t in c.tag_list}) if parsed.commune or village is None
+                 else await village_tags(ctx.session, village.id or 0))
+        unknown = [t for t in parsed.tags if t not in known]
+        if unknown:
+            await ctx.say("announce-unknown-tag", tags=", ".join(f"#{t}" for t in unknown),
+                          known=", ".join(f"#{t}" for t in known) or "-")
+            return
+    photo = _photo(ctx)
+    if photo is False:
+        await ctx.say("announce-photo-not-image")
+        return
+    media: dict[str, str] = {}
+    if isinstance(photo, Attachment):
+        stored = await _store_photo(ctx, photo)
+        if isinstance(stored, str):
+            await ctx.say(stored, max=ctx.services.settings.max_photo_bytes // (1024 * 1024))
+            return
+        media = stored
+    vid = village.id if village is not None else None
+    notice = Notice(
+        village_id=vid, author_id=ctx.person.id or 0,
+        author_title=_author_title(ctx, None if parsed.commune else vid),
+        author_name=ctx.person.display_name or ctx.msg.sender.name, text=parsed.text,
+        tags=",".join(parsed.tags), commune=parsed.commune, pin=parsed.pin, media=media,
+        origin_platform=ctx.msg.platform.value, origin_chat=ctx.msg.chat.id, locale=ctx.locale,
+        created_at=ctx.now, expires_at=ctx.now + DRAFT_TTL)
+    ctx.session.add(notice)
+    await ctx.session.flush()
+    chats = await audience(ctx.session, notice)
+    if not chats:
+        notice.status = CANCELLED
+        await ctx.say("announce-no-audience")
+        return
+    if len(chats) == 1 and chats[0].id == ctx.chat.id:
+        await _send(ctx, notice, village, chats)
+        return
+    groups = sum(1 for c in chats if c.is_group)
+    preview = render_notice(ctx.services, notice, village, ctx.msg.platform.value, ctx.locale,
+                            with_ack=False)
+    hint = ctx.t("announce-preview", groups=groups, people=len(chats) - groups, id=notice.id)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if ctx.messenger.capabilities.buttons:
+        buttons = ((Button(ctx.t("announce-button-send"), f"ann:ok:{notice.id}"),
+                    Button(ctx.t("announce-button-cancel"), f"ann:no:{notice.id}")),)
+    await ctx.reply(f"{preview.text}\n\n{hint}", title=preview.title, media=preview.media,
+                    buttons=buttons)
+
+
+async def _send(ctx: Context, notice: Notice, village: Village | None,
+                chats: list[Chat]) -> None:
+    """Queue the notice to every chat, mark it sent, audit, and tell the author."""
+    services = ctx.services
+    notice.status, notice.sent_at = SENT, ctx.now
+    await ctx.session.flush()
+    default = services.settings.default_locale
+
+    def render(chat: Chat) -> OutMessage:
+        return render_notice(services, notice, village, chat.platform, chat.locale or default)
+
+    report_chat = await private_chat_of(ctx.session, ctx.person)
+    report_to = ((report_chat.platform, report_chat.external_id, report_chat.locale or ctx.locale)
+                 if report_chat is not None else
+                 (ctx.msg.platform.value, ctx.msg.chat.id, ctx.locale))
+    notice.batch_id = await fan_out(ctx.session, services, chats, render, kind=KIND,
+                                    ref_id=notice.id, report_to=report_to,
+                                    author_id=ctx.person.id, pin=notice.pin)
+    await repo.audit(ctx.session, now=ctx.now, action="announce", person_id=ctx.person.id,
+                     village_id=notice.village_id,
+                     detail=f"#{notice.id} -> {len(chats)}: {notice.text[:300]}")
+    groups = sum(1 for c in chats if c.is_group)
+    await ctx.say("announce-queued", id=notice.id, groups=groups, people=len(chats) - groups)
+
+
+async def _draft(ctx: Context, notice_id: int | None) -> Notice | None:
+    """The author's draft ``notice_id`` (or latest), answering the refusal when there is none."""
+    stmt = select(Notice).where(Notice.status == DRAFT, Notice.author_id == ctx.person.id)
+    if notice_id is not None:
+        other = await ctx.session.get(Notice, notice_id)
+        if other is not None and other.author_id != ctx.person.id and other.status == DRAFT:
+            await ctx.say("announce-not-author")
+            return None
+        stmt = stmt.where(Notice.id == notice_id)
+    notice = (await ctx.session.exec(stmt.order_by(col(Notice.id).desc()))).first()
+    if notice is None or notice.expires_at <= ctx.now:
+        if notice is not None:
+            notice.status = CANCELLED
+        await ctx.say("announce-no-draft")
+        return None
+    return notice
+
+
+def _number(text: str) -> int | None:
+    word = text.strip().lstrip("#")
+    return int(word) if word.isdigit() else None
+
+
+async def _confirm(ctx: Context, notice_id: int | None) -> None:
+    notice = await _draft(ctx, notice_id)
+    if notice is None:
+        return
+    village = (await ctx.session.get(Village, notice.village_id)
+               if notice.village_id is not None else None)
+    chats = await audience(ctx.session, notice)
+    if not chats:
+        notice.status = CANCELLED
+        await ctx.say("announce-no-audience")
+        return
+    await _send(ctx, notice, village, chats)
+
+
+async def _cancel(ctx: Context, notice_id: int | None) -> None:
+    notice = await _draft(ctx, notice_id)
+    if notice is None:
+        return
+    notice.status = CANCELLED
+    await repo.audit(ctx.session, now=ctx.now, action="announce-cancel",
+                     person_id=ctx.person.id, village_id=notice.village_id,
+                     detail=f"#{notice.id}")
+    await ctx.say("announce-cancelled", id=notice.id)
+
+
+@router.command("xacnhan", role=Role.OFFICIAL, help_key="help-xacnhan")
+async def confirm(ctx: Context) -> None:
+    """Send the author's pending notice."""
+    await _confirm(ctx, _number(ctx.args))
+
+
+@router.command("huy", role=Role.OFFICIAL, help_key="help-huy")
+async def cancel(ctx: Context) -> None:
+    """Drop the author's pending notice."""
+    await _cancel(ctx, _number(ctx.args))
+
+
+@router.on_button("ann")
+async def confirm_button(ctx: Context) -> None:
+    """The preview's Send / Cancel buttons (only the author may use them)."""
+    parts = (ctx.msg.button or "").split(":")
+    action = parts[1] if len(parts) > 1 else ""
+    notice_id = _number(parts[2]) if len(parts) > 2 else None
+    if ctx.msg.callback_id:
+        await ctx.messenger.answer_button(ctx.msg.callback_id)
+    if action == "ok":
+        await _confirm(ctx, notice_id)
+    else:
+        await _cancel(ctx, notice_id)
+
+
+# ---------------------------------------------------------------- acknowledgements
+
+
+async def _ack(ctx: Context, notice: Notice) -> tuple[bool, int]:
+    added = await add_ack(ctx.session, notice_id=notice.id or 0, person_id=ctx.person.id or 0,
+                          platform=ctx.msg.platform.value, now=ctx.now)
+    return added, await ack_count(ctx.session, notice.id or 0)
+
+
+@router.on_button("ack")
+async def ack_button(ctx: Context) -> None:
+    """The read-acknowledgement button: count the person once and show the new count."""
+    notice = await ctx.session.get(Notice, _number((ctx.msg.button or "").partition(":")[2])
+                                   or 0)
+    if notice is None or notice.status != SENT:
+        await ctx.messenger.answer_button(ctx.msg.callback_id or "")
+        return
+    added, count = await _ack(ctx, notice)
+    try:
+        await ctx.messenger.edit_buttons(
+            ctx.msg.chat.id, ctx.msg.message_id,
+            ((_ack_button(ctx.services, ctx.locale, notice.id or 0, count),),))
+    except SendError as exc:
+        log.info("could not update the read count in %s: %s", ctx.msg.chat.id, exc)
+    if ctx.msg.callback_id:
+        await ctx.messenger.answer_button(
+            ctx.msg.callback_id, ctx.t("announce-ack-thanks" if added else "announce-ack-again"))
+
+
+@router.command("dadoc", help_key="help-dadoc", usage_key="usage-dadoc")
+async def read_command(ctx: Context) -> None:
+    """``/dadoc <n>``: acknowledge notice n (Zalo has no buttons); default the latest."""
+    notice_id = _number(ctx.args)
+    notice = await ctx.session.get(Notice, notice_id) if notice_id is not None else None
+    if notice_id is None and ctx.village is not None:
+        latest = await latest_notices(ctx.session, ctx.village.id or 0, limit=1)
+        notice = latest[0] if latest else None
+    if notice is None or notice.status != SENT:
+        await ctx.say("usage-dadoc")
+        return
+    added, count = await _ack(ctx, notice)
+    await ctx.say("announce-ack-done" if added else "announce-ack-again-full", id=notice.id,
+                  count=count)
+
+
+@router.on_message(groups=True)
+async def ack_by_reply(ctx: Context) -> bool:
+    """A reply to a notice counts as read (web chat, Telegram; Zalo has no reply field)."""
+    reply = ctx.msg.reply_to
+    if reply is None or ctx.msg.text.startswith("/"):
+        return False
+    item = await find_sent(ctx.session, platform=ctx.msg.platform.value,
+                           chat_external_id=ctx.msg.chat.id, message_id=reply.message_id,
+                           kind=KIND)
+    if item is None or item.ref_id is None:
+        return False
+    notice = await ctx.session.get(Notice, item.ref_id)
+    if notice is None:
+        return False
+    added, count = await _ack(ctx, notice)
+    if ctx.msg.is_private:
+        await ctx.say("announce-ack-done" if added else "announce-ack-again-full",
+                      id=notice.id, count=count)
+    return True
+
+
+@router.command("daxem", role=Role.OFFICIAL, help_key="help-daxem", usage_key="usage-daxem")
+async def who_read(ctx: Context) -> None:
+    """``/daxem <n>``: who acknowledged notice n."""
+    notice_id = _number(ctx.args)
+    notice = await ctx.session.get(Notice, notice_id) if notice_id is not None else None
+    if notice is None or notice.status != SENT:
+        await ctx.say("usage-daxem")
+        return
+    allowed = notice.author_id == ctx.person.id or ctx.is_commune_official or (
+        notice.village_id is not None and ctx.is_official_of(notice.village_id))
+    if not allowed:
+        await ctx.say("announce-daxem-not-yours")
+        return
+    rows = await ackers(ctx.session, notice.id or 0)
+    tz = ctx.services.settings.tz
+    lines = [ctx.t("announce-daxem-line", name=p.display_name or p.external_id,
+                   platform=p.platform, time=a.at.astimezone(tz).strftime("%d/%m %H:%M"))
+             for a, p in rows]
+    head = ctx.t("announce-daxem-head", id=notice.id, count=len(rows))
+    await ctx.reply("\n".join([head, *lines]) if lines else ctx.t("announce-daxem-none",
+                                                                   id=notice.id))
+
+
+# ---------------------------------------------------------------- /tinmoi
+
+
+@router.command("tinmoi", "tin_moi", help_key="help-tinmoi", words=NEWS_WORDS)
+async def latest(ctx: Context) -> None:
+    """The village's latest notices, in groups and private chats."""
+    if ctx.village is None:
+        await ctx.say("error-no-village")
+        return
+    notices = await latest_notices(ctx.session, ctx.village.id or 0)
+    if not notices:
+        await ctx.say("announce-latest-none", village=ctx.village.name)
+        return
+    tz = ctx.services.settings.tz
+    lines = []
+    for n in notices:
+        first = n.text.strip().splitlines()[0] if n.text.strip() else ""
+        short = first if len(first) <= 120 else first[:117] + "…"
+        lines.append(ctx.t("announce-latest-line", id=n.id,
+                           date=(n.sent_at or n.created_at).astimezone(tz).strftime("%d/%m/%Y"),
+                           title=n.author_title, text=short))
+    await ctx.reply("\n".join(lines) + "\n\n" + ctx.t("announce-latest-hint"),
+                    title=ctx.t("announce-latest-title", village=ctx.village.name))

@@ -1,0 +1,491 @@
+"""Meetings: /taohop, /huyhop, /doihop, /lich-hop, RSVP, /diemdanh; reminders start here too.
+
+Recurring notices, ``/caidat nhac`` and the ICS feed live in :mod:`handlers.meetings.extra`
+(registered on this same router).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.core.context import Context
+from bot.core.messenger import OutMessage, SendError
+from bot.core.router import Role, Router
+from bot.core.services import Scheduler, Services
+from bot.db import repo
+from bot.db.models import Chat
+from bot.db.read_cache import ReadCache
+from bot.text.command_vocab import MEETINGS_WORDS
+from bot.text.timeparse import EXAMPLES_VI, WhenStatus, format_when, parse_when
+from handlers.meetings import queries as mrepo
+from handlers.meetings.models import (
+    MEETING_CANCELLED,
+    MEETING_SCHEDULED,
+    RSVP_NO,
+    RSVP_YES,
+    Meeting,
+    MeetingDraft,
+)
+from handlers.meetings.render import (
+    Translate,
+    announcement,
+    cancelled,
+    meeting_fields,
+    moved,
+    rsvp_buttons,
+)
+
+log = logging.getLogger(__name__)
+router = Router("meetings")
+
+NUMBER = re.compile(r"^\s*#?(\d{1,4})(?:\s+|$)(.*)$", re.DOTALL)
+MAX_PLACE = 255
+MAX_TOPIC = 1000
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _number(args: str) -> tuple[int | None, str]:
+    """Split ``"2 <new time>"`` into (2, "<new time>")."""
+    m = NUMBER.match(args)
+    return (int(m.group(1)), m.group(2).strip()) if m else (None, args.strip())
+
+
+def _scheduler(ctx: Context) -> Scheduler | None:
+    return ctx.services.scheduler
+
+
+def _poke(ctx: Context, times: list[datetime]) -> None:
+    sched = _scheduler(ctx)
+    if sched is not None and times:
+        sched.poke(min(times))
+
+
+def _chat_t(ctx: Context, chat: Chat) -> tuple[Translate, str, bool]:
+    """Translator, locale and "has buttons" for another chat."""
+    services = ctx.services
+    locale = services.i18n.resolve(chat.locale or services.settings.default_locale)
+    messenger = services.messenger(chat.platform)
+
+    def t(key: str, **args: object) -> str:
+        return services.i18n.t(locale, key, **args)
+
+    return t, locale, bool(messenger and messenger.capabilities.buttons)
+
+
+async def _notify(
+    ctx: Context, meeting: Meeting, build: Callable[[Translate, str, bool], OutMessage],
+    *, kind: str, dedupe_key: str,
+) -> int:
+    """Queue a message for every chat of the meeting's village (this one included).
+
+    Going through the outbox also for this chat keeps one tracked copy per chat, whose RSVP
+    buttons are refreshed with live counts.
+    """
+    from bot.db.villages import village_chats
+    from bot.delivery.outbox import fan_out
+
+    chats = await village_chats(ctx.session, meeting.village_id)
+    if not chats:
+        return 0
+
+    def render(chat: Chat) -> OutMessage:
+        return build(*_chat_t(ctx, chat))
+
+    await fan_out(ctx.session, ctx.services, chats, render, kind=kind, ref_id=meeting.id,
+                  dedupe_key=dedupe_key, author_id=ctx.person.id)
+    return len(chats)
+
+
+def _has_buttons(ctx: Context) -> bool:
+    return ctx.messenger.capabilities.buttons
+
+
+async def _meeting_by_number(ctx: Context, command: str) -> Meeting | None:
+    """The meeting numbered in ``ctx.args`` of the chat's village; otherwise answer why not
+    (no village, usage, not found) and return None."""
+    if ctx.village is None:
+        await ctx.say("error-no-village")
+        return None
+    number, _ = _number(ctx.args)
+    if number is None:
+        await ctx.say("meeting-number-usage", command=command)
+        return None
+    meeting = await mrepo.by_number(ctx.session, village_id=ctx.village.id or 0, now=ctx.now,
+                                    number=number)
+    if meeting is None:
+        await ctx.say("meeting-not-found", n=number)
+    return meeting
+
+
+async def _ask_time(ctx: Context, text: str, status: WhenStatus, guess: datetime | None,
+                    candidates: tuple[datetime, ...]) -> None:
+    """The question for a time that must not be guessed."""
+    example = EXAMPLES_VI[0]
+    if status is WhenStatus.NO_TIME_OF_DAY and guess is not None:
+        await ctx.say("when-no-time", day=format_when(guess, ctx.locale).rsplit(" ", 2)[0],
+                      example=example)
+    elif status is WhenStatus.AMBIGUOUS and guess is not None:
+        options = ctx.t("when-or").join(format_when(c, ctx.locale) for c in candidates)
+        await ctx.say("when-ambiguous", text=text, options=options or format_when(
+            guess, ctx.locale), guess=format_when(guess, ctx.locale), example=example)
+    elif status is WhenStatus.IN_PAST and guess is not None:
+        await ctx.say("when-past", when=format_when(guess, ctx.locale), example=example)
+    else:
+        await ctx.say("when-unparseable", text=text,
+                      examples="\n".join(f"• {e}" for e in EXAMPLES_VI))
+
+
+# ---------------------------------------------------------------------------- /taohop
+
+
+@router.command("taohop", "tao_hop", "tao-hop", role=Role.OFFICIAL, help_key="help-taohop",
+                usage_key="taohop-usage")
+async def create_meeting(ctx: Context) -> None:
+    """Create a meeting from ``<when> | <where> | <topic>``, or start a step-by-step draft."""
+    if ctx.village is None:
+        await ctx.say("error-no-village")
+        return
+    args = ctx.args.strip()
+    if not args:
+        await _save_draft(ctx, None, None, None)
+        await ctx.say("taohop-ask-when", example=EXAMPLES_VI[0])
+        return
+    parts = [p.strip() for p in args.split("|")]
+    place = parts[1][:MAX_PLACE] or None if len(parts) > 1 else None
+    topic = " | ".join(parts[2:])[:MAX_TOPIC] or None if len(parts) > 2 else None
+    result = parse_when(parts[0], ctx.now)
+    if result.status is WhenStatus.UNPARSEABLE:
+        await mrepo.delete_draft(ctx.session, chat_id=ctx.chat.id or 0,
+                                 person_id=ctx.person.id or 0)
+        await _ask_time(ctx, parts[0], result.status, None, ())
+        return
+    if result.status is not WhenStatus.OK:
+        await _save_draft(ctx, None, place, topic)
+        await _ask_time(ctx, parts[0], result.status, result.when, result.candidates)
+        return
+    leftover = result.rest.strip(" |,.-")
+    if leftover:
+        if place is None:
+            place = leftover[:MAX_PLACE]
+        elif topic is None:
+            topic = leftover[:MAX_TOPIC]
+    await _continue(ctx, result.when, place, topic)
+
+
+async def _save_draft(ctx: Context, starts_at: datetime | None, place: str | None,
+                      topic: str | None, meeting_id: int | None = None) -> MeetingDraft:
+    assert ctx.village is not None
+    return await mrepo.save_draft(
+        ctx.session, chat_id=ctx.chat.id or 0, person_id=ctx.person.id or 0,
+        village_id=ctx.village.id or 0, now=ctx.now, starts_at=starts_at, place=place,
+        topic=topic, meeting_id=meeting_id)
+
+
+async def _continue(ctx: Context, starts_at: datetime | None, place: str | None,
+                    topic: str | None) -> None:
+    """Ask for the next missing part, or create the meeting when nothing is missing."""
+    if starts_at is None or place is None or topic is None:
+        await _save_draft(ctx, starts_at, place, topic)
+        when = format_when(starts_at, ctx.locale) if starts_at else None
+        key = "taohop-ask-when" if starts_at is None else (
+            "taohop-ask-place" if place is None else "taohop-ask-topic")
+        text = ctx.t(key, example=EXAMPLES_VI[0])
+        if when:
+            text = ctx.t("taohop-understood", when=when) + "\n" + text
+        await ctx.reply(text)
+        return
+    await mrepo.delete_draft(ctx.session, chat_id=ctx.chat.id or 0, person_id=ctx.person.id or 0)
+    await _create(ctx, starts_at, place, topic)
+
+
+async def _create(ctx: Context, starts_at: datetime, place: str, topic: str) -> None:
+    assert ctx.village is not None
+    now = ctx.now
+    meeting = Meeting(village_id=ctx.village.id or 0, starts_at=starts_at, place=place,
+                      topic=topic, created_by=ctx.person.id, created_at=now, updated_at=now)
+    ctx.session.add(meeting)
+    await ctx.session.flush()
+    reminders = await mrepo.replace_reminders(
+        ctx.session, meeting=meeting, offsets=mrepo.village_offsets(ctx.village), now=now)
+    number = await mrepo.number_of(ctx.session, meeting=meeting, now=now)
+    village = ctx.village.name
+    count = await _notify(
+        ctx, meeting, lambda t, loc, btn: announcement(
+            t, loc, meeting, village=village, number=number, counts=(0, 0), buttons=btn),
+        kind="meeting", dedupe_key=f"meeting:{meeting.id}:created")
+    await repo.audit(ctx.session, now=now, action="taohop", person_id=ctx.person.id,
+                     village_id=ctx.village.id, detail=f"{meeting.id} {starts_at.isoformat()}")
+    _poke(ctx, [r.fire_at for r in reminders])
+    await ctx.reply("\n".join([
+        ctx.t("meeting-created", n=number or "?", when=format_when(starts_at, ctx.locale),
+              place=place), ctx.t("meeting-sent-to", count=count)]))
+
+
+@router.on_message(groups=False)
+async def draft_answer(ctx: Context) -> bool:
+    """A reply that completes a /taohop or /doihop draft of this person in this chat."""
+    text = (ctx.msg.text or "").strip()
+    if not text or text.startswith("/") or ctx.person.id is None or ctx.chat.id is None:
+        return False
+    if not (ctx.roles or ctx.is_admin):
+        return False  # only officials create drafts: no query for everyone else's messages
+    draft = await mrepo.get_draft(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id,
+                                  now=ctx.now)
+    if draft is None:
+        return False
+    if ctx.village is None or ctx.village.id != draft.village_id or not ctx.is_official_of(
+            draft.village_id):
+        return False
+    if draft.starts_at is None:
+        result = parse_when(text, ctx.now)
+        if result.status is not WhenStatus.OK:
+            await _ask_time(ctx, text, result.status, result.when, result.candidates)
+            return True
+        if draft.meeting_id is not None:
+            meeting = await ctx.session.get(Meeting, draft.meeting_id)
+            await mrepo.delete_draft(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id)
+            if meeting is None or meeting.status != MEETING_SCHEDULED:
+                await ctx.say("rsvp-closed")
+            else:
+                await _move(ctx, meeting, result.when)  # type: ignore[arg-type]
+            return True
+        await _continue(ctx, result.when, draft.place, draft.topic)
+    elif draft.place is None:
+        await _continue(ctx, draft.starts_at, text[:MAX_PLACE], draft.topic)
+    else:
+        await _continue(ctx, draft.starts_at, draft.place, text[:MAX_TOPIC])
+    return True
+
+
+# ---------------------------------------------------------------------------- cancel / move
+
+
+@router.command("huyhop", "huy_hop", "huy-hop", role=Role.OFFICIAL, help_key="help-huyhop",
+                usage_key="meeting-number-usage")
+async def cancel_meeting(ctx: Context) -> None:
+    """Cancel meeting n and tell every chat of the village."""
+    meeting = await _meeting_by_number(ctx, "huyhop")
+    if meeting is None:
+        return
+    now = ctx.now
+    meeting.status, meeting.updated_at = MEETING_CANCELLED, now
+    meeting.version += 1
+    await mrepo.skip_pending(ctx.session, meeting_id=meeting.id or 0)
+    village = ctx.village.name
+    count = await _notify(
+        ctx, meeting, lambda t, loc, _b: cancelled(t, loc, meeting, village=village),
+        kind="meeting", dedupe_key=f"meeting:{meeting.id}:cancelled")
+    await repo.audit(ctx.session, now=now, action="huyhop", person_id=ctx.person.id,
+                     village_id=ctx.village.id, detail=str(meeting.id))
+    await ctx.reply("\n".join([
+        ctx.t("meeting-cancelled-done", n=_number(ctx.args)[0],
+              when=format_when(meeting.starts_at, ctx.locale)),
+        ctx.t("meeting-sent-to", count=count)]))
+
+
+@router.command("doihop", "doi_hop", "doi-hop", role=Role.OFFICIAL, help_key="help-doihop",
+                usage_key="doihop-usage")
+async def move_meeting(ctx: Context) -> None:
+    """Reschedule meeting n; reminders are recomputed and every chat is told."""
+    if ctx.village is None:
+        await ctx.say("error-no-village")
+        return
+    number, when_text = _number(ctx.args)
+    if number is None or not when_text:
+        await ctx.say("doihop-usage")
+        return
+    meeting = await mrepo.by_number(ctx.session, village_id=ctx.village.id or 0, now=ctx.now,
+                                    number=number)
+    if meeting is None:
+        await ctx.say("meeting-not-found", n=number)
+        return
+    result = parse_when(when_text, ctx.now)
+    if result.status is WhenStatus.UNPARSEABLE:
+        await _ask_time(ctx, when_text, result.status, None, ())
+        return
+    if result.status is not WhenStatus.OK:
+        await _save_draft(ctx, None, meeting.place, meeting.topic, meeting_id=meeting.id)
+        await _ask_time(ctx, when_text, result.status, result.when, result.candidates)
+        return
+    assert result.when is not None
+    await _move(ctx, meeting, result.when)
+
+
+async def _move(ctx: Context, meeting: Meeting, starts_at: datetime) -> None:
+    assert ctx.village is not None
+    now = ctx.now
+    old_at = meeting.starts_at
+    meeting.starts_at, meeting.version, meeting.updated_at = starts_at, meeting.version + 1, now
+    reminders = await mrepo.replace_reminders(
+        ctx.session, meeting=meeting, offsets=mrepo.village_offsets(ctx.village), now=now)
+    number = await mrepo.number_of(ctx.session, meeting=meeting, now=now)
+    counts = (await mrepo.rsvp_counts(ctx.session, meeting_ids=[meeting.id or 0]))[meeting.id or 0]
+    village = ctx.village.name
+    count = await _notify(
+        ctx, meeting, lambda t, loc, btn: moved(
+            t, loc, meeting, village=village, old=format_when(old_at, loc), number=number,
+            counts=counts, buttons=btn),
+        kind="meeting", dedupe_key=f"meeting:{meeting.id}:moved:{meeting.version}")
+    await repo.audit(ctx.session, now=now, action="doihop", person_id=ctx.person.id,
+                     village_id=ctx.village.id, detail=f"{meeting.id} {starts_at.isoformat()}")
+    _poke(ctx, [r.fire_at for r in reminders])
+    await ctx.reply("\n".join([
+        ctx.t("meeting-moved-done", n=number or "?", old=format_when(old_at, ctx.locale),
+              when=format_when(starts_at, ctx.locale)),
+        ctx.t("meeting-sent-to", count=count)]))
+
+
+# ---------------------------------------------------------------------------- /lich-hop
+
+
+@router.command("lich_hop", "lich-hop", "lichhop", help_key="help-lich-hop",
+                words=MEETINGS_WORDS)
+async def list_meetings(ctx: Context) -> None:
+    """List upcoming meetings of this chat's village, or show one in full."""
+    if ctx.village is None:
+        await ctx.say("error-no-village")
+        return
+    number, _ = _number(ctx.args)
+    meetings, counts = await mrepo.listing(ctx.session, village_id=ctx.village.id or 0,
+                                           now=ctx.now, cache=_listing_cache(ctx))
+    link = _ics_link(ctx)
+    if number is not None:
+        if not 1 <= number <= len(meetings):
+            await ctx.say("meeting-not-found", n=number)
+            return
+        meeting = meetings[number - 1]
+        yes, no = counts[meeting.id or 0]
+        lines = meeting_fields(ctx.t, ctx.locale, meeting)
+        lines.append(ctx.t("meeting-field-rsvp", yes=yes, no=no))
+        lines.append(ctx.t("meeting-rsvp-hint", n=number))
+        if link:
+            lines.append(ctx.t("meetings-ics", url=link))
+        msg = announcement(ctx.t, ctx.locale, meeting, village=ctx.village.name, number=number,
+                           counts=(yes, no), buttons=_has_buttons(ctx))
+        await ctx.reply("\n".join(lines), title=ctx.t("meeting-detail-title", n=number),
+                        buttons=msg.buttons)
+        return
+    if not meetings:
+        text = ctx.t("meetings-none", village=ctx.village.name)
+        await ctx.reply(text + ("\n" + ctx.t("meetings-ics", url=link) if link else ""))
+        return
+    items = []
+    for i, meeting in enumerate(meetings, 1):
+        yes, no = counts[meeting.id or 0]
+        items.append(ctx.t("meetings-item", n=i, when=format_when(meeting.starts_at, ctx.locale),
+                           place=meeting.place or "-", topic=meeting.topic or "-", yes=yes,
+                           no=no))
+    items.append(ctx.t("meetings-footer"))
+    if link:
+        items.append(ctx.t("meetings-ics", url=link))
+    await ctx.reply("\n\n".join(items), title=ctx.t("meetings-title", village=ctx.village.name))
+
+
+class MeetingListing:
+    """The /lich-hop cache on SQLite (one process owns the file); none on PostgreSQL."""
+
+    def __init__(self, services: Services) -> None:
+        db = services.db
+        self.cache = (ReadCache(db.engine, mrepo.LISTING_TABLES, max_entries=1024)
+                      if db.is_sqlite else None)
+
+
+def _listing_cache(ctx: Context) -> ReadCache | None:
+    """The /lich-hop cache, created on first use."""
+    return ctx.services.component(MeetingListing, lambda: MeetingListing(ctx.services)).cache
+
+
+def _ics_link(ctx: Context) -> str | None:
+    base = ctx.services.settings.public_base_url
+    if not base or ctx.village is None:
+        return None
+    return f"{base}/v/{ctx.village.code}/lich.ics"
+
+
+# ---------------------------------------------------------------------------- RSVP
+
+
+async def _answer(ctx: Context, answer: str, command: str) -> None:
+    meeting = await _meeting_by_number(ctx, command)
+    if meeting is None:
+        return
+    number, _ = _number(ctx.args)
+    await mrepo.set_rsvp(ctx.session, meeting_id=meeting.id or 0, person_id=ctx.person.id or 0,
+                         answer=answer, now=ctx.now)
+    yes, no = (await mrepo.rsvp_counts(ctx.session, meeting_ids=[meeting.id or 0]))[
+        meeting.id or 0]
+    key = "rsvp-yes-done" if answer == RSVP_YES else "rsvp-no-done"
+    await ctx.say(key, name=ctx.person.display_name or ctx.msg.sender.name or "-", n=number,
+                  when=format_when(meeting.starts_at, ctx.locale), yes=yes, no=no)
+
+
+@router.command("thamdu", "tham_du", "tham-du", help_key="help-thamdu")
+async def attend(ctx: Context) -> None:
+    """I will attend meeting n."""
+    await _answer(ctx, RSVP_YES, "thamdu")
+
+
+@router.command("vang", help_key="help-vang")
+async def absent(ctx: Context) -> None:
+    """I cannot attend meeting n."""
+    await _answer(ctx, RSVP_NO, "vang")
+
+
+@router.on_button("rsvp")
+async def rsvp_button(ctx: Context) -> None:
+    """``rsvp:yes:<id>`` / ``rsvp:no:<id>``: record, update the counts on the buttons."""
+    parts = (ctx.msg.button or "").split(":")
+    answer = parts[1] if len(parts) > 1 else ""
+    raw_id = parts[2] if len(parts) > 2 else ""
+    meeting = await ctx.session.get(Meeting, int(raw_id)) if raw_id.isdigit() else None
+    if (meeting is None or answer not in (RSVP_YES, RSVP_NO) or meeting.status !=
+            MEETING_SCHEDULED or meeting.starts_at + mrepo.LIST_GRACE < ctx.now):
+        await ctx.messenger.answer_button(ctx.msg.callback_id or "", ctx.t("rsvp-closed"))
+        return
+    await mrepo.set_rsvp(ctx.session, meeting_id=meeting.id or 0, person_id=ctx.person.id or 0,
+                         answer=answer, now=ctx.now)
+    yes, no = (await mrepo.rsvp_counts(ctx.session, meeting_ids=[meeting.id or 0]))[
+        meeting.id or 0]
+    toast = ctx.t("rsvp-toast-yes" if answer == RSVP_YES else "rsvp-toast-no", yes=yes, no=no)
+    await ctx.messenger.answer_button(ctx.msg.callback_id or "", toast)
+    if ctx.messenger.capabilities.edit:
+        await _refresh_buttons(ctx, meeting, yes, no)
+
+
+async def _refresh_buttons(ctx: Context, meeting: Meeting, yes: int, no: int) -> None:
+    """Live counts: the pressed message, plus this chat's copies of the meeting notices."""
+    from bot.delivery.outbox import sent_items
+
+    ids = {ctx.msg.message_id}
+    for item in await sent_items(ctx.session, kind="meeting", ref_id=meeting.id or 0):
+        if item.platform == ctx.msg.platform.value and item.chat_external_id == ctx.msg.chat.id:
+            ids.update(str(i) for i in (item.message_ids or [])[-1:])
+    buttons = rsvp_buttons(ctx.t, meeting.id or 0, yes, no)
+    for message_id in sorted(ids):
+        try:
+            await ctx.messenger.edit_buttons(ctx.msg.chat.id, message_id, buttons)
+        except SendError as exc:  # an old or deleted message: the toast already answered
+            log.info("could not refresh RSVP buttons of %s: %s", message_id, exc)
+
+
+@router.command("diemdanh", "diem_danh", "diem-danh", role=Role.OFFICIAL,
+                help_key="help-diemdanh", usage_key="meeting-number-usage")
+async def attendance(ctx: Context) -> None:
+    """Who answered for meeting n."""
+    meeting = await _meeting_by_number(ctx, "diemdanh")
+    if meeting is None:
+        return
+    number, _ = _number(ctx.args)
+    people = await mrepo.rsvp_people(ctx.session, meeting_id=meeting.id or 0)
+    nobody = ctx.t("diemdanh-nobody")
+    yes = [p.display_name or p.external_id for p, a in people if a == RSVP_YES]
+    no = [p.display_name or p.external_id for p, a in people if a == RSVP_NO]
+    lines = meeting_fields(ctx.t, ctx.locale, meeting)
+    lines.append(ctx.t("diemdanh-yes", count=len(yes), names=", ".join(yes) or nobody))
+    lines.append(ctx.t("diemdanh-no", count=len(no), names=", ".join(no) or nobody))
+    await ctx.reply("\n".join(lines), title=ctx.t("diemdanh-title", n=number))

@@ -1,0 +1,5 @@
+"""Villages, linked chats, officials' roles, the audit log and ``/caidat``."""
+
+from handlers.villages.commands import router
+
+__all__ = ["router"]
