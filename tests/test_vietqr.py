@@ -217,7 +217,8 @@ EXPECTED_BINS = {
 
 
 def test_bank_table_is_consistent() -> None:
-    raw = json.loads((Path(__file__).parents[1] / "handlers/projects/data/banks.json").read_text("utf-8"))
+    path = Path(__file__).parents[1] / "handlers/projects/data/banks.json"
+    raw = json.loads(path.read_text("utf-8"))
     assert raw["_source"]
     banks = load_banks()
     assert {bank.short_name: bank.bin for bank in banks} == EXPECTED_BINS

@@ -154,9 +154,9 @@ class Pipeline:
         msg = ctx.msg
         if msg.button is not None:
             prefix = msg.button.split(":", 1)[0]
-            handler = self.table.buttons.get(prefix)
-            if handler is not None:
-                await handler(ctx)
+            hook = self.table.buttons.get(prefix)
+            if hook is not None and await self._permit(ctx, hook.role, msg.button):
+                await hook.handler(ctx)
             return
         parsed = None
         if msg.text.startswith("/"):
@@ -187,23 +187,32 @@ class Pipeline:
         if command.group_only and ctx.msg.is_private:
             await ctx.say("error-group-only", command=command.name)
             return
-        if not self._allowed(ctx, command) and not (
-            command.role is Role.OFFICIAL and await extra_official(ctx)
-        ):
-            await repo.audit(ctx.session, now=ctx.now, action=command.name, allowed=False,
-                             person_id=ctx.person.id,
-                             village_id=ctx.village.id if ctx.village else None,
-                             detail=ctx.msg.text[:500])
-            key = "error-admin-only" if command.role is Role.ADMIN else "error-official-only"
-            await ctx.say(key)
-            return
-        await command.handler(ctx)
+        if await self._permit(ctx, command.role, command.name):
+            await command.handler(ctx)
+
+    async def _permit(self, ctx: Context, role: Role, action: str) -> bool:
+        """Whether the sender holds ``role`` now; a refusal is audited and answered.
+
+        The one check for commands and button presses alike (a button is checked when pressed,
+        so a role revoked after the button was sent no longer works).
+        """
+        if self._allowed(ctx, role) or (role is Role.OFFICIAL and await extra_official(ctx)):
+            return True
+        await repo.audit(ctx.session, now=ctx.now, action=action[:64], allowed=False,
+                         person_id=ctx.person.id,
+                         village_id=ctx.village.id if ctx.village else None,
+                         detail=(ctx.msg.button or ctx.msg.text)[:500])
+        key = "error-admin-only" if role is Role.ADMIN else "error-official-only"
+        if ctx.msg.callback_id:
+            await ctx.messenger.answer_button(ctx.msg.callback_id, ctx.t(key))
+        await ctx.say(key)
+        return False
 
     @staticmethod
-    def _allowed(ctx: Context, command: Command) -> bool:
-        if command.role is Role.RESIDENT:
+    def _allowed(ctx: Context, role: Role) -> bool:
+        if role is Role.RESIDENT:
             return True
-        if command.role is Role.ADMIN:
+        if role is Role.ADMIN:
             return ctx.is_admin
         if ctx.village is None:
             return ctx.is_admin or bool(ctx.roles)

@@ -52,6 +52,15 @@ class Command:
         return {command_key(n) for n in (self.name, *self.aliases)}
 
 
+@dataclass(frozen=True, slots=True)
+class ButtonHook:
+    """A handler for inline buttons with one data prefix, and who may press them."""
+
+    prefix: str
+    handler: Handler
+    role: Role = Role.RESIDENT
+
+
 @dataclass
 class Router:
     """Collects one feature's commands, message hooks, button hooks and web routes."""
@@ -59,7 +68,7 @@ class Router:
     name: str
     commands: list[Command] = field(default_factory=list)
     message_hooks: list[tuple[MessageHook, bool]] = field(default_factory=list)
-    button_hooks: dict[str, Handler] = field(default_factory=dict)
+    button_hooks: dict[str, ButtonHook] = field(default_factory=dict)
     web_setups: list[WebSetup] = field(default_factory=list)
     start_hooks: list[StartHook] = field(default_factory=list)
     stop_hooks: list[StartHook] = field(default_factory=list)
@@ -113,11 +122,17 @@ class Router:
 
         return register
 
-    def on_button(self, prefix: str) -> Callable[[Handler], Handler]:
-        """Register a handler for inline buttons whose data starts with ``prefix:``."""
+    def on_button(
+        self, prefix: str, *, role: Role = Role.RESIDENT
+    ) -> Callable[[Handler], Handler]:
+        """Register a handler for inline buttons whose data starts with ``prefix:``.
+
+        ``role`` is checked by the pipeline when the button is pressed, exactly as for a
+        command: a person who lost the role since the button was sent is refused.
+        """
 
         def register(handler: Handler) -> Handler:
-            self.button_hooks[prefix] = handler
+            self.button_hooks[prefix] = ButtonHook(prefix, handler, role)
             return handler
 
         return register
@@ -154,7 +169,7 @@ class CommandTable:
         self.routers = routers
         self.by_key: dict[str, Command] = {}
         self.words: dict[str, str] = {}
-        self.buttons: dict[str, Handler] = {}
+        self.buttons: dict[str, ButtonHook] = {}
         self.settings: dict[str, SettingHandler] = {}
         for router in routers:
             for cmd in router.commands:

@@ -369,7 +369,7 @@ async def cancel(ctx: Context) -> None:
     await _cancel(ctx, _number(ctx.args))
 
 
-@router.on_button("ann")
+@router.on_button("ann", role=Role.OFFICIAL)
 async def confirm_button(ctx: Context) -> None:
     """The preview's Send / Cancel buttons (only the author may use them)."""
     parts = (ctx.msg.button or "").split(":")
