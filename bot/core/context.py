@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,10 @@ class Context:
 
     ``village`` is the chat's village, or for a private chat the village it subscribed to or the
     one the sender serves as an official.  ``session`` commits when the handler returns.
+
+    Say it only when it is saved: :meth:`reply`/:meth:`say` and :meth:`after_commit` queue
+    their work; the pipeline commits the session first, then runs the queue in order (a crash
+    or error before the commit sends nothing that would promise what was not saved).
     """
 
     msg: IncomingMessage
@@ -39,6 +44,7 @@ class Context:
     args: str = ""
     replies: list[SentRef] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
+    held: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def t(self, key: str, **args: object) -> str:
         """Translate ``key`` in this chat's language."""
@@ -80,16 +86,40 @@ class Context:
         media: tuple[Media, ...] = (),
         quote: bool = False,
     ) -> SentRef:
-        """Send a message to the chat this update came from; failures are logged, not raised."""
+        """Send a message to this update's chat once the handler's work is committed.
+
+        The returned :class:`SentRef` is filled with the message ids when it is sent; failures
+        are logged, not raised.
+        """
         out = OutMessage(text=text, title=title, buttons=buttons, media=media,
                          reply_to=self.msg.message_id if quote else None)
-        try:
-            sent = await self.messenger.send(self.msg.chat.id, out)
-        except SendError as exc:
-            log.warning("reply to %s:%s failed: %s", self.msg.platform, self.msg.chat.id, exc)
-            sent = SentRef()
+        sent = SentRef()
         self.replies.append(sent)
+
+        async def send() -> None:
+            try:
+                sent.message_ids.extend((await self.messenger.send(self.msg.chat.id, out))
+                                        .message_ids)
+            except SendError as exc:
+                log.warning("reply to %s:%s failed: %s", self.msg.platform, self.msg.chat.id,
+                            exc)
+
+        self.held.append(send)
         return sent
+
+    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Run ``action`` (a toast, a button edit) after the commit, in order with replies."""
+        self.held.append(action)
+
+    async def send_held(self) -> None:
+        """Run the queued replies and actions (the pipeline calls this after its commit)."""
+        held, self.held = self.held, []
+        for action in held:
+            try:
+                await action()
+            except Exception:  # the work is saved: log, and still send the rest
+                log.exception("after-commit action failed in %s:%s", self.msg.platform,
+                              self.msg.chat.id)
 
     async def say(self, key: str, **args: object) -> SentRef:
         """Reply with the translated message ``key``."""

@@ -2,7 +2,8 @@
 
 Order: drop bots and redeliveries → load chat, sender, roles, village, language → route
 (button, command, private-chat words, message hooks) → check the role → run the handler →
-commit.  Any exception is logged with its context and answered with one polite sentence.
+commit → send the replies the handler queued (:meth:`Context.send_held`).  Any exception is
+logged with its context and answered with one polite sentence.
 """
 
 from __future__ import annotations
@@ -127,6 +128,9 @@ class Pipeline:
             if village is None:
                 ctx.village = await self._village(ctx)
             await self._route(ctx)
+            # say it only when it is saved: commit, then send what the handler said
+            await session.commit()
+            await ctx.send_held()
             return ctx
 
     def _needs_dedupe(self, msg: IncomingMessage) -> bool:
@@ -203,8 +207,9 @@ class Pipeline:
                          village_id=ctx.village.id if ctx.village else None,
                          detail=(ctx.msg.button or ctx.msg.text)[:500])
         key = "error-admin-only" if role is Role.ADMIN else "error-official-only"
-        if ctx.msg.callback_id:
-            await ctx.messenger.answer_button(ctx.msg.callback_id, ctx.t(key))
+        callback_id = ctx.msg.callback_id
+        if callback_id:
+            ctx.after_commit(lambda: ctx.messenger.answer_button(callback_id, ctx.t(key)))
         await ctx.say(key)
         return False
 

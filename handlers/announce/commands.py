@@ -401,15 +401,19 @@ async def ack_button(ctx: Context) -> None:
         await ctx.messenger.answer_button(ctx.msg.callback_id or "")
         return
     added, count = await _ack(ctx, notice)
-    try:
-        await ctx.messenger.edit_buttons(
-            ctx.msg.chat.id, ctx.msg.message_id,
-            ((_ack_button(ctx.services, ctx.locale, notice.id or 0, count),),))
-    except SendError as exc:
-        log.info("could not update the read count in %s: %s", ctx.msg.chat.id, exc)
-    if ctx.msg.callback_id:
-        await ctx.messenger.answer_button(
-            ctx.msg.callback_id, ctx.t("announce-ack-thanks" if added else "announce-ack-again"))
+    buttons = ((_ack_button(ctx.services, ctx.locale, notice.id or 0, count),),)
+
+    async def show() -> None:  # after the commit: the count shown is the saved one
+        try:
+            await ctx.messenger.edit_buttons(ctx.msg.chat.id, ctx.msg.message_id, buttons)
+        except SendError as exc:
+            log.info("could not update the read count in %s: %s", ctx.msg.chat.id, exc)
+        if ctx.msg.callback_id:
+            await ctx.messenger.answer_button(
+                ctx.msg.callback_id,
+                ctx.t("announce-ack-thanks" if added else "announce-ack-again"))
+
+    ctx.after_commit(show)
 
 
 @router.command("dadoc", help_key="help-dadoc", usage_key="usage-dadoc")

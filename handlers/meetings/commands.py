@@ -452,9 +452,13 @@ async def rsvp_button(ctx: Context) -> None:
     yes, no = (await mrepo.rsvp_counts(ctx.session, meeting_ids=[meeting.id or 0]))[
         meeting.id or 0]
     toast = ctx.t("rsvp-toast-yes" if answer == RSVP_YES else "rsvp-toast-no", yes=yes, no=no)
-    await ctx.messenger.answer_button(ctx.msg.callback_id or "", toast)
-    if ctx.messenger.capabilities.edit:
-        await _refresh_buttons(ctx, meeting, yes, no)
+
+    async def show() -> None:  # after the commit: the counts shown are the saved ones
+        await ctx.messenger.answer_button(ctx.msg.callback_id or "", toast)
+        if ctx.messenger.capabilities.edit:
+            await _refresh_buttons(ctx, meeting, yes, no)
+
+    ctx.after_commit(show)
 
 
 async def _refresh_buttons(ctx: Context, meeting: Meeting, yes: int, no: int) -> None:
