@@ -25,6 +25,7 @@ from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, Repl
 from bot.core.messenger import Button, Capabilities, OutMessage, SendError, SendErrorKind, SentRef
 from bot.i18n import Translator
 from bot.media import MediaStore
+from bot.text.numbers import parse_number
 from bot.text.split import split_text
 
 WEB_CAPS = Capabilities(max_text=4096, buttons=True, pin=False, edit=True, video=True,
@@ -187,7 +188,9 @@ class WebChat:
         if user not in self.users:
             return web.json_response({"error": "unknown user"}, status=400)
         chat = self.chat_ref(request.query.get("chat", ""), user)
-        after = int(request.query.get("after", "0") or 0)
+        after = parse_number(request.query.get("after", "0") or "0")
+        if after is None or after > 2**63:
+            return web.json_response({"error": "after must be a revision number"}, status=400)
         items = [e for e in self.messenger.transcripts.get(chat.id, []) if e["rev"] > after]
         return web.json_response({"chat": chat.id, "messages": items})
 

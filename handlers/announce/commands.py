@@ -31,6 +31,7 @@ from bot.delivery.outbox import fan_out, find_sent
 from bot.media import MediaError
 from bot.text.command_vocab import NEWS_WORDS
 from bot.text.fold import fold
+from bot.text.numbers import db_id, parse_number
 from handlers.announce.models import CANCELLED, DRAFT, SENT, Notice, NoticeAck
 
 router = Router("announce")
@@ -313,11 +314,11 @@ async def _draft(ctx: Context, notice_id: int | None) -> Notice | None:
     """The author's draft ``notice_id`` (or latest), answering the refusal when there is none."""
     stmt = select(Notice).where(Notice.status == DRAFT, Notice.author_id == ctx.person.id)
     if notice_id is not None:
-        other = await ctx.session.get(Notice, notice_id)
+        other = await ctx.session.get(Notice, db_id(notice_id))
         if other is not None and other.author_id != ctx.person.id and other.status == DRAFT:
             await ctx.say("announce-not-author")
             return None
-        stmt = stmt.where(Notice.id == notice_id)
+        stmt = stmt.where(Notice.id == db_id(notice_id))
     notice = (await ctx.session.exec(stmt.order_by(col(Notice.id).desc()))).first()
     if notice is None or notice.expires_at <= ctx.now:
         if notice is not None:
@@ -328,8 +329,7 @@ async def _draft(ctx: Context, notice_id: int | None) -> Notice | None:
 
 
 def _number(text: str) -> int | None:
-    word = text.strip().lstrip("#")
-    return int(word) if word.isdigit() else None
+    return parse_number(text)
 
 
 async def _confirm(ctx: Context, notice_id: int | None) -> None:
@@ -395,8 +395,8 @@ async def _ack(ctx: Context, notice: Notice) -> tuple[bool, int]:
 @router.on_button("ack")
 async def ack_button(ctx: Context) -> None:
     """The read-acknowledgement button: count the person once and show the new count."""
-    notice = await ctx.session.get(Notice, _number((ctx.msg.button or "").partition(":")[2])
-                                   or 0)
+    notice = await ctx.session.get(Notice, db_id(_number(
+        (ctx.msg.button or "").partition(":")[2])))
     if notice is None or notice.status != SENT:
         await ctx.messenger.answer_button(ctx.msg.callback_id or "")
         return
@@ -420,7 +420,7 @@ async def ack_button(ctx: Context) -> None:
 async def read_command(ctx: Context) -> None:
     """``/dadoc <n>``: acknowledge notice n (Zalo has no buttons); default the latest."""
     notice_id = _number(ctx.args)
-    notice = await ctx.session.get(Notice, notice_id) if notice_id is not None else None
+    notice = await ctx.session.get(Notice, db_id(notice_id)) if notice_id is not None else None
     if notice_id is None and ctx.village is not None:
         latest = await latest_notices(ctx.session, ctx.village.id or 0, limit=1)
         notice = latest[0] if latest else None
@@ -457,7 +457,7 @@ async def ack_by_reply(ctx: Context) -> bool:
 async def who_read(ctx: Context) -> None:
     """``/daxem <n>``: who acknowledged notice n."""
     notice_id = _number(ctx.args)
-    notice = await ctx.session.get(Notice, notice_id) if notice_id is not None else None
+    notice = await ctx.session.get(Notice, db_id(notice_id)) if notice_id is not None else None
     if notice is None or notice.status != SENT:
         await ctx.say("usage-daxem")
         return

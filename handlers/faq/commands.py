@@ -24,6 +24,7 @@ from bot.db import villages as vl
 from bot.db.models import Chat, OfficialRole, Person, Village
 from bot.delivery.outbox import fan_out
 from bot.i18n import format_moment
+from bot.text.numbers import db_id
 from handlers.faq import queries as faq_repo
 from handlers.faq.desk import FaqDesk, desk_of
 from handlers.faq.match import FaqEntry
@@ -335,7 +336,7 @@ async def answer(ctx: Context) -> None:
     if number is None or not body:
         await ctx.say("usage-traloi")
         return
-    question = await ctx.session.get(Question, number)
+    question = await ctx.session.get(Question, db_id(number))
     if question is None or not ctx.is_official_of(question.village_id):
         await ctx.say("traloi-unknown", number=number)
         return

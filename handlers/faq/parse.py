@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.text.fold import fold
+from bot.text.numbers import parse_number
 
 
 class SmallTalk(StrEnum):
@@ -105,7 +106,7 @@ def parse_faq_command(args: str) -> FaqCommand | None:
         keywords = tuple(k.strip() for k in "|".join(parts[2:]).split(",") if k.strip())
         return FaqCommand("add", question=parts[0], answer=parts[1], keywords=keywords)
     number_text, _, body = rest.partition(" ")
-    number = int(number_text.lstrip("#")) if number_text.lstrip("#").isdigit() else None
+    number = parse_number(number_text)
     if action == "delete":
         return FaqCommand("delete", number=number, well_formed=number is not None and not body)
     question, sep, answer = body.partition("|")
@@ -119,8 +120,7 @@ def parse_faq_command(args: str) -> FaqCommand | None:
 def parse_answer(args: str) -> tuple[int | None, str, bool]:
     """``/traloi <n> <text> [+luu]`` → (n, text, save)."""
     number_text, _, body = args.strip().partition(" ")
-    number_text = number_text.lstrip("#")
-    number = int(number_text) if number_text.isdigit() else None
+    number = parse_number(number_text)
     body = body.strip()
     save = False
     for marker in _SAVE_MARKERS:
@@ -137,7 +137,7 @@ def parse_pick(text: str) -> int | None:
     for prefix in ("so ", "cau ", "muc ", "no "):
         if folded.startswith(prefix):
             folded = folded[len(prefix):]
-    return int(folded) if folded.isdigit() and len(folded) <= 2 else None
+    return parse_number(folded) if len(folded) <= 2 else None
 
 
 def parse_phone_command(args: str) -> tuple[str, str | None] | None:

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.text.numbers import db_id
 from handlers.faq.models import ANSWERED, OPEN, FaqChoice, Question, VillageFaq
 
 
@@ -33,7 +34,7 @@ async def village_entry(
     session: AsyncSession, *, village_id: int, entry_id: int
 ) -> VillageFaq | None:
     """A live entry of this village by id."""
-    entry = await session.get(VillageFaq, entry_id)
+    entry = await session.get(VillageFaq, db_id(entry_id))
     if entry is None or entry.village_id != village_id or entry.deleted:
         return None
     return entry

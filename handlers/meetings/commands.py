@@ -7,7 +7,6 @@ Recurring notices, ``/caidat nhac`` and the ICS feed live in :mod:`handlers.meet
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -19,6 +18,7 @@ from bot.db import repo
 from bot.db.models import Chat
 from bot.db.read_cache import ReadCache
 from bot.text.command_vocab import MEETINGS_WORDS
+from bot.text.numbers import db_id, parse_number, split_number
 from bot.text.timeparse import EXAMPLES_VI, WhenStatus, format_when, parse_when
 from handlers.meetings import queries as mrepo
 from handlers.meetings.models import (
@@ -41,7 +41,6 @@ from handlers.meetings.render import (
 log = logging.getLogger(__name__)
 router = Router("meetings")
 
-NUMBER = re.compile(r"^\s*#?(\d{1,4})(?:\s+|$)(.*)$", re.DOTALL)
 MAX_PLACE = 255
 MAX_TOPIC = 1000
 
@@ -51,8 +50,7 @@ MAX_TOPIC = 1000
 
 def _number(args: str) -> tuple[int | None, str]:
     """Split ``"2 <new time>"`` into (2, "<new time>")."""
-    m = NUMBER.match(args)
-    return (int(m.group(1)), m.group(2).strip()) if m else (None, args.strip())
+    return split_number(args)
 
 
 def _scheduler(ctx: Context) -> Scheduler | None:
@@ -442,7 +440,8 @@ async def rsvp_button(ctx: Context) -> None:
     parts = (ctx.msg.button or "").split(":")
     answer = parts[1] if len(parts) > 1 else ""
     raw_id = parts[2] if len(parts) > 2 else ""
-    meeting = await ctx.session.get(Meeting, int(raw_id)) if raw_id.isdigit() else None
+    number = parse_number(raw_id)
+    meeting = await ctx.session.get(Meeting, db_id(number)) if number is not None else None
     if (meeting is None or answer not in (RSVP_YES, RSVP_NO) or meeting.status !=
             MEETING_SCHEDULED or meeting.starts_at + mrepo.LIST_GRACE < ctx.now):
         await ctx.messenger.answer_button(ctx.msg.callback_id or "", ctx.t("rsvp-closed"))

@@ -16,6 +16,7 @@ from bot.core.services import Services
 from bot.db import repo
 from bot.runtime.leader import LeaderScheduler
 from bot.text.fold import fold
+from bot.text.numbers import parse_number
 from bot.text.recurrence import RecurrenceStatus, next_occurrence, parse_recurrence
 from bot.text.timeparse import format_when, parse_offsets
 from handlers.meetings import queries as mrepo
@@ -120,10 +121,11 @@ async def recurring(ctx: Context) -> None:
     first, _, rest = args.partition(" ")
     if fold(first) in DELETE_WORDS:
         number = rest.strip().lstrip("#")
-        if not number.isdigit() or not 1 <= int(number) <= len(notices):
+        picked = parse_number(number)
+        if picked is None or not 1 <= picked <= len(notices):
             await ctx.say("nhacdinhky-not-found", n=number or "?")
             return
-        notice = notices[int(number) - 1]
+        notice = notices[picked - 1]
         notice.active = False
         await repo.audit(ctx.session, now=ctx.now, action="nhacdinhky-xoa",
                          person_id=ctx.person.id, village_id=village.id, detail=str(notice.id))

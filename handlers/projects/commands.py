@@ -23,6 +23,7 @@ from bot.media import MediaError, MediaStore
 from bot.qrimage import qr_png
 from bot.text.fold import fold
 from bot.text.money import format_vnd
+from bot.text.numbers import parse_number
 from bot.web.village_page import setup_routes
 from handlers.projects import queries as projects_repo
 from handlers.projects.media import (
@@ -584,7 +585,7 @@ async def danhsachungho(ctx: Context) -> None:
     project = await _project(ctx, parts[0])
     if project is None:
         return
-    page = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
+    page = (parse_number(parts[1]) if len(parts) > 1 else None) or 1
     lines = await projects_repo.ledger(ctx.session, project_id=project.id or 0)
     title = ctx.t("projects-ledger-title", name=project.name)
     if not lines:

@@ -11,6 +11,7 @@ from bot.db import villages as vl
 from bot.db.models import OfficialRole, Person, Village
 from bot.i18n import format_moment
 from bot.text.fold import fold
+from bot.text.numbers import parse_number
 
 router = Router("villages")
 
@@ -287,7 +288,7 @@ async def revoke(ctx: Context) -> None:
 async def audit_log(ctx: Context) -> None:
     """Show the latest audit entries: ``/nhatky [n]``."""
     arg = ctx.args.split()[0] if ctx.args.split() else ""
-    limit = int(arg) if arg.isdigit() else NHATKY_DEFAULT
+    limit = parse_number(arg) or NHATKY_DEFAULT
     limit = max(1, min(limit, NHATKY_MAX))
     rows = await vl.recent_audit(ctx.session, limit=limit)
     if not rows:
