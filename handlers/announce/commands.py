@@ -325,6 +325,14 @@ async def _draft(ctx: Context, notice_id: int | None) -> Notice | None:
             notice.status = CANCELLED
         await ctx.say("announce-no-draft")
         return None
+    if not (ctx.is_commune_official if notice.commune or notice.village_id is None
+            else ctx.is_official_of(notice.village_id)):
+        # the pipeline checked the role for the chat's village; the draft may be another's
+        await repo.audit(ctx.session, now=ctx.now, action=(ctx.msg.button or "xacnhan")[:64],
+                         allowed=False, person_id=ctx.person.id, village_id=notice.village_id,
+                         detail=f"#{notice.id}")
+        await ctx.say("error-official-only")
+        return None
     return notice
 
 
