@@ -194,7 +194,11 @@ async def unsubscribe(ctx: Context) -> None:
 
 @router.command("canbo", help_key="help-canbo")
 async def officials(ctx: Context) -> None:
-    """List a village's officials (and the commune's): ``/canbo [code]``."""
+    """List a village's officials (and the commune's): ``/canbo [code]``.
+
+    Titles and names are what a village's notice board shows, so everyone may read them; the
+    platform ids and usernames (what ``/thuhoiquyen`` needs) only officials and admins see.
+    """
     code = ctx.args.split()[0] if ctx.args.split() else ""
     village: Village | None
     if code and fold(code) == vl.COMMUNE:
@@ -219,7 +223,11 @@ async def officials(ctx: Context) -> None:
 
 def _official_line(ctx: Context, role: OfficialRole, person: Person) -> str:
     key = "canbo-line-commune" if role.village_id is None else "canbo-line"
-    return ctx.t(key, title=role.title, name=_person_label(person))
+    if ctx.is_admin or ctx.roles:
+        name = _person_label(person)
+    else:  # residents: the name only, never a platform id or username
+        name = person.display_name or ctx.t("canbo-unnamed")
+    return ctx.t(key, title=role.title, name=name)
 
 
 @router.command("capquyen", role=Role.ADMIN, help_key="help-capquyen",

@@ -40,6 +40,7 @@ canbo-none = No officials are recorded for { $place } yet.
 canbo-title = Officials of { $place }
 canbo-line = • { $title }: { $name }
 canbo-line-commune = • { $title } (commune): { $name }
+canbo-unnamed = (name not known yet)
 
 help-capquyen = Grant an official role
 usage-capquyen = Usage: reply to that person's message with /capquyen <village code|xa> <title>, or /capquyen <@name | telegram:<id> | zalo:<id>> <village code|xa> <title>, e.g. /capquyen @nguyenvanba thanhbinh Trưởng thôn

@@ -40,6 +40,7 @@ canbo-none = Chưa có cán bộ nào được ghi nhận cho { $place }.
 canbo-title = Cán bộ { $place }
 canbo-line = • { $title }: { $name }
 canbo-line-commune = • { $title } (cấp xã): { $name }
+canbo-unnamed = (chưa rõ tên)
 
 help-capquyen = Cấp quyền cán bộ
 usage-capquyen = Cách dùng: trả lời tin nhắn của người đó bằng /capquyen <mã thôn|xa> <chức danh>, hoặc /capquyen <@tên | telegram:<mã> | zalo:<mã>> <mã thôn|xa> <chức danh>, ví dụ: /capquyen @nguyenvanba thanhbinh Trưởng thôn
