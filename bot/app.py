@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 from contextlib import suppress
+from typing import IO
 
 from bot import logsafe
 from bot.clock import Clock, SystemClock
@@ -55,6 +56,7 @@ class VillageBot:
         self.webchat = None
         self._webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
+        self._run_lock: IO[bytes] | None = None
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
         """Hand one message to the pipeline (what every adapter calls)."""
@@ -63,6 +65,9 @@ class VillageBot:
     async def start(self) -> None:
         """Migrate, start every configured platform and feature, then listen."""
         s = self.settings
+        from bot.runtime.backup import hold_run_lock
+
+        self._run_lock = hold_run_lock(s.database_url)  # `villagebot restore` waits for us
         await self.db.upgrade()
         if s.web_chat_enabled:
             await self._start_webchat()
@@ -168,6 +173,9 @@ class VillageBot:
                 await adapter.stop()
         await self.web.stop()
         await self.db.close()
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
 
     async def run_forever(self) -> None:
         """Start, wait for SIGINT/SIGTERM, stop."""
