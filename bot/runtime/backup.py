@@ -108,7 +108,7 @@ def restore(source: Path, database_url: str, media_dir: Path, *, force: bool = F
     if not source.is_file():
         raise BackupError("no-backup", str(source))
     try:
-        tar = tarfile.open(source, "r")
+        tar = tarfile.open(source, "r")  # noqa: SIM115  (closed by the with below)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError("bad-backup", str(exc)) from exc
     with tar:
