@@ -9,7 +9,9 @@ import signal
 from contextlib import suppress
 from typing import IO
 
-from bot import logsafe
+from sqlalchemy.engine import make_url
+
+from bot import __version__, logsafe
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.core.events import IncomingMessage, Platform
@@ -83,8 +85,10 @@ class VillageBot:
                 await hook(self.services)
         self.web.add_feature_routes(self.routers)
         port = await self.web.start(s.web_host, s.web_port)
-        log.info("listening on http://%s:%s (platforms: %s)", s.web_host, port,
-                 ", ".join(p.value for p in self.services.messengers) or "none")
+        log.info("villagebot %s started: listening on http://%s:%s (platforms: %s; database: %s)",
+                 __version__, s.web_host, port,
+                 ", ".join(p.value for p in self.services.messengers) or "none",
+                 make_url(s.database_url).render_as_string(hide_password=True))
 
     async def _start_webchat(self) -> None:
         from bot.adapters.webchat import WebChat, WebChatMessenger

@@ -114,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         print(Translator().t(None, "config-error", variable=exc.variable, reason=exc.reason),
               file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.runtime.logs import configure
+
+    configure(settings.log_level, settings.log_format, settings.timezone)
     from bot.db.engine import upgrade_schema
 
     if args.command in ("backup", "restore"):
