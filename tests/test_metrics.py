@@ -1,4 +1,4 @@
-"""``/metrics``: Prometheus text that prometheus-client's own parser reads; protected off-loopback."""
+"""``/metrics``: Prometheus text that prometheus-client parses; protected off loopback."""
 
 from __future__ import annotations
 
