@@ -7,10 +7,12 @@ import gc
 import logging
 import signal
 from contextlib import suppress
+from typing import IO
 
 from aiohttp import web
+from sqlalchemy.engine import make_url
 
-from bot import logsafe
+from bot import __version__, logsafe
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.core.events import IncomingMessage, Platform
@@ -60,6 +62,7 @@ class VillageBot:
         self.demo_bot: VillageBot | None = None  # the simulator's own bot beside real platforms
         self._webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
+        self._run_lock: IO[bytes] | None = None
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
         """Hand one message to the pipeline (what every adapter calls)."""
@@ -68,6 +71,9 @@ class VillageBot:
     async def start(self) -> None:
         """Migrate, start every configured platform and feature, then listen."""
         s = self.settings
+        from bot.runtime.backup import hold_run_lock
+
+        self._run_lock = hold_run_lock(self.db.url)  # `villagebot restore` waits for us
         await self.db.upgrade()
         if s.web_chat_beside_platforms:
             await self._start_demo_bot()
@@ -80,8 +86,10 @@ class VillageBot:
         await self._start_workers()
         self.web.add_feature_routes(self.routers)
         port = await self.web.start(s.web_host, s.web_port)
-        log.info("listening on http://%s:%s (platforms: %s)", s.web_host, port,
-                 ", ".join(p.value for p in self.services.messengers) or "none")
+        log.info("villagebot %s started: listening on http://%s:%s (platforms: %s; database: %s)",
+                 __version__, s.web_host, port,
+                 ", ".join(p.value for p in self.services.messengers) or "none",
+                 make_url(self.db.url).render_as_string(hide_password=True))
         if self.webchat is not None:
             host = "127.0.0.1" if s.web_host in ("0.0.0.0", "::") else s.web_host
             log.info("web chat simulator: open http://%s:%s/?token=%s", host, port,
@@ -205,6 +213,9 @@ class VillageBot:
                 await adapter.stop()
         await self.web.stop()
         await self.db.close()
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
 
     async def run_forever(self) -> None:
         """Start, wait for SIGINT/SIGTERM, stop."""
