@@ -72,6 +72,7 @@ async def test_readme_examples_work_in_the_demo(demo) -> None:
             "ungho": await say("canbo", "nhom-thon", "/ungho nvh 2tr Nguyễn Văn A"),
             "photo": await say("canbo", "nhom-thon", "#nvh Đổ bê tông móng", photo=_jpeg()),
             "hoi": await say("dan1", "nhom-thon", "/hoi cach kich hoat vneid"),
+            "qr": await say("dan1", "nhom-thon", "/ungho nvh"),
         }
         await say("dan2", "nhom-thon", "", photo=_jpeg())
         photo_id = [e["id"] for e in transcripts["nhom-thon"] if e["from"] == "dan2"][-1]
@@ -82,7 +83,8 @@ async def test_readme_examples_work_in_the_demo(demo) -> None:
         "lich-hop": "1. Thứ Bảy, 28/11/2026 lúc 19:30", "lich_hop": "Họp bàn làm đường",
         "dangky": "Thôn Thanh Bình", "words": "Lịch họp Thôn Thanh Bình",
         "ungho": "Đã ghi nhận: 2.000.000", "photo": "Đã lưu cập nhật Nhà văn hóa",
-        "hoi": "VNeID", "capnhat": "Đã lưu cập nhật Nhà văn hóa",
+        "hoi": "VNeID", "qr": "chưa có tài khoản nhận ủng hộ",
+        "capnhat": "Đã lưu cập nhật Nhà văn hóa",
     }
     for name, snippet in expected.items():
         assert snippet in "\n".join(replies[name]), (name, replies[name])
