@@ -17,8 +17,10 @@ HOSTILE = ["99999999999999999999", "#18446744073709551616", "2147483648", "9" * 
            "²", "٣", "-1", "0"]
 SUBCOMMANDS = ["/faq xoa {n}", "/faq sua {n} Tại công an xã", "/nhacdinhky xoa {n}",
                "/danhsachungho duongbt {n}", "/ungho duongbt -1000 {n} nhập nhầm",
-               "/doihop {n} 20h chủ nhật tuần sau", "/traloi {n} Mang căn cước"]
-BUTTONS = ["ann:ok:{n}", "ann:no:{n}", "ack:{n}", "rsvp:yes:{n}", "rsvp:no:{n}"]
+               "/doihop {n} 20h chủ nhật tuần sau", "/traloi {n} Mang căn cước",
+               "/ho sua {n} Xóm 1 | Nguyễn Văn A", "/ho xoa {n}", "/ho duyet {n}", "/ho trang {n}",
+               "/bieuquyet xacnhan {n}", "/bieuquyet huy {n}", "/chon {n} 1", "/chon 1 {n}"]
+BUTTON_FORMS = ["{p}:{n}", "{p}:ok:{n}", "{p}:no:{n}", "{p}:yes:{n}", "{p}:{n}:1", "{p}:1:{n}"]
 SETUP = ["/taohop 19h thứ 7 tuần sau | nhà văn hoá | họp dân",
          "/congtrinh tao Đường bê tông xóm 3 | duongbt | 500 triệu",
          "/announce Lịch tiêm phòng cho trẻ em sáng mai"]
@@ -55,12 +57,19 @@ async def test_hostile_numbers_get_ordinary_answers(
             replies = await h.say(text, user="admin", chat="group1")
             if internal in replies or caplog.records:
                 problems.append(f"{text[:60]}: {[r.getMessage()[:80] for r in caplog.records]}")
-        for data in BUTTONS:
+        for text in SUBCOMMANDS:  # private-only forms (/ho …) in the official's own chat
             caplog.clear()
-            replies = await h.press(data.format(n=n), user="admin", chat="group1")
+            replies = await h.say(text.format(n=n), user="official", chat="dm")
             if internal in replies or caplog.records:
-                problems.append(f"button {data.format(n=n)[:40]}: "
-                                f"{[r.getMessage()[:80] for r in caplog.records]}")
+                problems.append(f"dm {text[:60]}: {[r.getMessage()[:80] for r in caplog.records]}")
+        for prefix in h.services.commands.buttons:  # every registered button
+            for form in BUTTON_FORMS:
+                data = form.format(p=prefix, n=n)
+                caplog.clear()
+                replies = await h.press(data, user="admin", chat="group1")
+                if internal in replies or caplog.records:
+                    problems.append(f"button {data[:40]}: "
+                                    f"{[r.getMessage()[:80] for r in caplog.records]}")
     assert problems == []
 
 

@@ -20,7 +20,7 @@ from bot.core.router import Role
 from tests.harness import Harness
 from tests.test_reliability_authz import refused_audits, sent_counts, settle, snapshot
 
-RESIDENT_BUTTONS = {"ack", "rsvp"}  # read receipts and attendance: anyone in the chat
+RESIDENT_BUTTONS = {"ack", "rsvp", "pv"}  # read receipts, attendance, votes: anyone in the chat
 NOTICE = "Lịch tiêm phòng cho trẻ em sáng mai"
 GROUPS = ("group1", "group2", "group3")
 

@@ -17,6 +17,7 @@ from bot.db.villages import official_chats
 from bot.delivery.outbox import fan_out
 from bot.media import MediaError
 from bot.text.fold import fold
+from bot.text.numbers import db_id, parse_number
 from handlers.households import queries as hq
 from handlers.households.importer import MAX_BYTES, Row, normalise_phone, read_households
 from handlers.households.models import (
@@ -46,8 +47,7 @@ def _label(h: Household) -> str:
 
 
 def _number(text: str) -> int | None:
-    word = text.strip().lstrip("#")
-    return int(word) if word.isascii() and word.isdigit() else None
+    return parse_number(text)
 
 
 async def _audit(ctx: Context, action: str, detail: str) -> None:
@@ -216,7 +216,7 @@ async def _approve(ctx: Context, rest: str) -> None:
 async def approve_button(ctx: Context) -> None:
     """The "Xác nhận" button sent to officials with a resident's /hocuatoi request."""
     link_id = _number((ctx.msg.button or "").partition(":")[2]) or 0
-    link = await ctx.session.get(HouseholdMember, link_id)
+    link = await ctx.session.get(HouseholdMember, db_id(link_id))
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)
     if link is None or not ctx.is_official_of(link.village_id):
@@ -391,7 +391,7 @@ async def _draft(ctx: Context, draft_id: int | None) -> HouseholdImport | None:
     stmt = select(HouseholdImport).where(HouseholdImport.author_id == ctx.person.id,
                                          HouseholdImport.status == "draft")
     if draft_id is not None:
-        stmt = stmt.where(HouseholdImport.id == draft_id)
+        stmt = stmt.where(HouseholdImport.id == db_id(draft_id))
     draft = (await ctx.session.exec(stmt.order_by(col(HouseholdImport.id).desc()))).first()
     if draft is None or draft.expires_at <= ctx.now or not ctx.is_official_of(draft.village_id):
         await ctx.say("import-no-draft")

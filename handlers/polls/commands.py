@@ -18,6 +18,7 @@ from bot.db.sequences import next_number
 from bot.db.villages import village_chats
 from bot.delivery.outbox import fan_out
 from bot.text.fold import fold
+from bot.text.numbers import parse_number
 from bot.text.timeparse import WhenStatus, format_when, parse_when
 from handlers.households.models import LINKED, Household, HouseholdMember
 from handlers.polls.models import CANCELLED, CLOSED, DRAFT, OPEN, Poll, Vote
@@ -31,8 +32,7 @@ KIND = "poll"
 
 
 def _number(text: str) -> int | None:
-    word = text.strip().lstrip("#")
-    return int(word) if word.isascii() and word.isdigit() else None
+    return parse_number(text)
 
 
 async def _poll(session: AsyncSession, village_id: int, number: int | None) -> Poll | None:
