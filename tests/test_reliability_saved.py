@@ -1,7 +1,7 @@
 """Say it only when it is saved (issue 13.6): a real ``python -m bot run`` is killed with SIGKILL
 the moment its reply ("Đang gửi thông báo số 1 tới 3 nhóm…", "Đã tạo cuộc họp số 1…") reaches
 the fake Telegram server.  After a restart, what the official was told did happen: the outbox
-rows exist and every group of the village receives the notice / meeting.
+rows exist and every group of the village receives the notice / meeting / poll.
 
 The official's private chat answers slowly (a fake-server delay), so the process is surely
 killed while the reply is on the wire; Telegram has already been told (by the next
@@ -140,3 +140,27 @@ async def test_meeting_promised_then_killed_is_announced_after_restart(
         finally:
             await bot.kill()
     assert [r[0] for r in rows(db, "SELECT status FROM meeting")] == ["cancelled"]
+
+
+async def test_poll_promised_then_killed_is_sent_after_restart(
+    tmp_path: Path, db_template: Path
+) -> None:
+    db = await seed(tmp_path, db_template)
+    question = "Làm đường xóm 3 vào tháng nào?"
+    async with FakeTelegram(token=TG_TOKEN) as tg:
+        bot = BotProcess(tmp_path, {"TELEGRAM_BOT_TOKEN": TG_TOKEN,
+                                    "TELEGRAM_API_BASE_URL": tg.url})
+        try:
+            await bot.start()
+            await command(tg, f"/bieuquyet {question} | Tháng 1 | Tháng 3")
+            await tg.wait_for("sendMessage", timeout=20, predicate=lambda c: str(
+                c.chat_id) == str(OFFICIAL) and "xacnhan" in (c.text or ""))
+            await kill_on_reply(bot, tg, "/bieuquyet xacnhan 1", "đang gửi biểu quyết")
+            await bot.start()
+            await wait_delivered(tg, question)
+            await asyncio.sleep(0.3)
+            assert await bot.stop() == 0
+        finally:
+            await bot.kill()
+    assert rows(db, "SELECT status FROM poll") == [("open",)]
+    assert set(delivered(tg, question).values()) == {1}
