@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot import logrepeat
+
+    logrepeat.install()  # a repeated error is summarised, not written thousands of times
     from bot.db.engine import upgrade_schema
 
     if args.command == "migrate":
