@@ -16,7 +16,7 @@ import pytest
 
 from tests.harness import Harness
 from tests.logcapture import all_logs  # noqa: F401  (fixture)
-from tests.test_polling_survives import WRONG, ZL_FIELDS, _drop, _set
+from tests.test_polling_survives import CB_FIELDS, TG_FIELDS, WRONG, ZL_FIELDS, _drop, _set
 
 TG_SECRET = "tg-secret-123456"
 ZL_SECRET = "zalo-secret-123456"
@@ -115,5 +115,25 @@ async def test_wrong_typed_zalo_fields_never_escape_into_tasks(harness_factory,
     async with asyncio.timeout(20):
         while h.bot.web._tasks:  # noqa: ASYNC110  (background work of answered webhooks)
             await asyncio.sleep(0.05)
+    assert all_logs.problems() == []
+    await still_answers(h, path, header, secret)
+
+
+async def test_wrong_typed_telegram_fields_are_refused_or_skipped(harness_factory,
+                                                                  all_logs) -> None:  # noqa: F811
+    h, path, header, secret = await _bot(harness_factory, "telegram")
+    assert h.bot is not None and h.bot.web.port is not None and h.tg is not None
+    chat, user = int(h.chat_id("group1")), int(h.user_id("resident"))
+    base = h.tg.make_message_update(chat, user, "/start", chat_title="Nhóm")
+    press = h.tg.make_callback_update(chat, user, "x:y", message=base["message"])
+    statuses = set()
+    for template, fields in ((base, TG_FIELDS), (press, CB_FIELDS)):
+        for field in fields:
+            for update in [_set(template, field, v) for v in WRONG] + [_drop(template, field)]:
+                update["update_id"] = h.tg.new_update_id()
+                statuses.add(await raw_post(h.bot.web.port, path, [(header, secret)],
+                                            json.dumps(update).encode()))
+    assert statuses <= {200, 400} and 400 in statuses
+    await asyncio.sleep(0.5)
     assert all_logs.problems() == []
     await still_answers(h, path, header, secret)
