@@ -109,8 +109,8 @@ class WebServer:
         return web.json_response({"message": "Success"})
 
     async def media_file(self, request: web.Request) -> web.StreamResponse:
-        """A stored photo or video."""
-        path = self.media.path(request.match_info["name"])
+        """A stored video, or a photo's clean variant (made on its first request)."""
+        path = await asyncio.to_thread(self.media.served_path, request.match_info["name"])
         if path is None:
             raise web.HTTPNotFound()
         return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
