@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-PAGE_WIDTHS = (320, 1280)
+PAGE_WIDTHS = (320, 640, 1280)
 """Widths (px) of the WebP variants the village page offers in ``srcset``."""
 SEND_WIDTH = 1280
 """Width of the JPEG sent on to Telegram (upload) and Zalo (by URL)."""

@@ -11,9 +11,10 @@ from PIL import Image
 from bot.media import PAGE_WIDTHS, MediaStore
 
 
-def gps_photo(size: tuple[int, int] = (400, 300), orientation: int = 6) -> bytes:
+def gps_photo(size: tuple[int, int] = (400, 300), orientation: int = 6,
+              colour: tuple[int, int, int] = (200, 40, 40)) -> bytes:
     """A JPEG with a GPS position and an orientation tag, as a phone writes it."""
-    img = Image.new("RGB", size, (200, 40, 40))
+    img = Image.new("RGB", size, colour)
     img.paste((40, 40, 200), (0, 0, size[0] // 4, size[1] // 4))  # a mark in one corner
     exif = Image.Exif()
     exif[0x0112] = orientation

@@ -21,6 +21,8 @@ MessageHook = Callable[["Context"], Awaitable[bool]]
 WebSetup = Callable[["web.Application", "Services"], None]
 StartHook = Callable[["Services"], Awaitable[Any]]
 SettingHandler = Callable[["Context", str], Awaitable[None]]
+PageSectionHook = Callable[[Any], Awaitable[list[Any]]]
+"""``hook(bot.web.sections.PageRequest) -> list[bot.web.sections.PageSection]``."""
 
 
 class Role(IntEnum):
@@ -73,6 +75,7 @@ class Router:
     start_hooks: list[StartHook] = field(default_factory=list)
     stop_hooks: list[StartHook] = field(default_factory=list)
     settings: dict[str, SettingHandler] = field(default_factory=dict)
+    page_sections: list[PageSectionHook] = field(default_factory=list)
 
     def include(self, *others: Router) -> Router:
         """Take over every registration of ``others`` (a feature split over several modules)."""
@@ -84,6 +87,7 @@ class Router:
             self.start_hooks.extend(other.start_hooks)
             self.stop_hooks.extend(other.stop_hooks)
             self.settings.update(other.settings)
+            self.page_sections.extend(other.page_sections)
         return self
 
     def command(
@@ -141,6 +145,15 @@ class Router:
         """Register a function that adds aiohttp routes (public pages, feeds)."""
         self.web_setups.append(setup)
         return setup
+
+    def page_section(self, hook: PageSectionHook) -> PageSectionHook:
+        """Register a part of the public village page ``/v/<mã thôn>`` (in feature order).
+
+        The hook gets a :class:`bot.web.sections.PageRequest` and returns a list of
+        :class:`bot.web.sections.PageSection` (HTML fragments it escaped itself).
+        """
+        self.page_sections.append(hook)
+        return hook
 
     def on_start(self, hook: StartHook) -> StartHook:
         """Register a coroutine run once at start-up (after migrations)."""

@@ -8,6 +8,7 @@ import asyncio
 import hmac
 import json
 import logging
+import mimetypes
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -113,7 +114,9 @@ class WebServer:
         path = await asyncio.to_thread(self.media.served_path, request.match_info["name"])
         if path is None:
             raise web.HTTPNotFound()
-        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400",
+                                               "Content-Type": ctype})
 
     async def start(self, host: str, port: int) -> int:
         """Listen; return the bound port (useful with port 0)."""
