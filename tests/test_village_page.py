@@ -257,3 +257,28 @@ async def test_progress_texts_have_no_empty_parts(harness_factory) -> None:
     assert "-%" not in timeline and "0 ảnh" not in timeline
     html = (await _get(h, "/v/thanhbinh"))[2].decode()
     assert "(&lt;1%)" in html and "(0%)" not in html
+
+
+async def test_page_head_meetings_and_calendar_links(harness_factory) -> None:
+    h = await start_public(harness_factory, "web")
+    await _populate(h)
+    await h.say("/taohop 15 giờ thứ Hai | Nhà văn hóa | Họp chi bộ", user="official")
+    html = (await _get(h, "/v/thanhbinh"))[2].decode()
+    assert "Thứ Hai, 15:00 23/11/2026 · " in html and "Họp chi bộ" in html  # the weekday
+    host = h.base_url.split("://", 1)[1]
+    assert f'href="webcal://{host}/v/thanhbinh/lich.ics"' in html
+    assert f'href="{h.base_url}/v/thanhbinh/lich.ics"' in html
+    assert '<meta name="description" content="' in html
+    assert f'<meta property="og:url" content="{h.base_url}/v/thanhbinh">' in html
+    (image,) = [part.split('"')[0] for part in html.split('property="og:image" content="')[1:]]
+    assert image.startswith(f"{h.base_url}/media/") and image.endswith(".w1280.jpg")
+    assert "@media print" in html and "<script>" not in html and " onclick" not in html
+    assert 'src="/static/village-page.js"' in html
+    status, ctype, js = await _get(h, "/static/village-page.js")
+    assert status == 200 and "javascript" in ctype and b"data-copy" in js
+    status, ctype, qr = await _get(h, "/v/thanhbinh/nvh/vietqr.png")
+    assert status == 200 and ctype == "image/png"
+    payload = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr)))[0].text
+    assert "0011001932418" in payload and payload.startswith("000201")  # VietQR (EMVCo)
+    assert (await _get(h, "/v/thanhbinh/khongco/vietqr.png"))[0] == 404
+    assert (await _get(h, "/robots.txt"))[0] == 200

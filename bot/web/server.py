@@ -115,8 +115,8 @@ class WebServer:
         if path is None:
             raise web.HTTPNotFound()
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400",
-                                               "Content-Type": ctype})
+        return web.FileResponse(path, headers={  # names are content hashes: never change
+            "Cache-Control": "public, max-age=31536000, immutable", "Content-Type": ctype})
 
     async def start(self, host: str, port: int) -> int:
         """Listen; return the bound port (useful with port 0)."""

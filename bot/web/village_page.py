@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 SCRIPT_PATH = "/static/village-page.js"
 _SCRIPT_FILE = Path(__file__).with_name("static") / "village-page.js"
+ROBOTS = "User-agent: *\nDisallow: /chat\nDisallow: /webhook/\nAllow: /v/\n"
+"""Village pages may be indexed; the local web chat and webhooks not."""
 
 _CSS = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,
@@ -191,9 +193,11 @@ def setup_routes(app: web.Application, services: Services) -> None:
                     f"<p>{escape(t('vpage-unknown-village'))}</p></html>")
             return web.Response(text=body, status=404, content_type="text/html")
         sections = await collect_sections(services, village, locale)
-        return web.Response(text=render_page(services, village, sections, locale),
-                            content_type="text/html",
-                            headers={"Cache-Control": "public, max-age=60"})
+        response = web.Response(text=render_page(services, village, sections, locale),
+                                content_type="text/html",
+                                headers={"Cache-Control": "public, max-age=60"})
+        response.enable_compression()
+        return response
 
     async def poster(request: web.Request) -> web.Response:
         locale = _locale(request, services)
@@ -232,4 +236,8 @@ def setup_routes(app: web.Application, services: Services) -> None:
 
     app.router.add_get("/v/{code}", page)
     app.router.add_get("/v/{code}/poster.png", poster)
+    async def robots(_request: web.Request) -> web.Response:
+        return web.Response(text=ROBOTS, content_type="text/plain")
+
     app.router.add_get(SCRIPT_PATH, script)
+    app.router.add_get("/robots.txt", robots)

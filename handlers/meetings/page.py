@@ -6,6 +6,7 @@ from html import escape
 
 from sqlmodel import col, select
 
+from bot.clock import to_local
 from bot.core.router import Router
 from bot.web.sections import PageRequest, PageSection, attrs, moment, text_html
 from handlers.meetings.models import MEETING_SCHEDULED, Meeting
@@ -16,17 +17,14 @@ router = Router("meetings-page")
 
 
 def _lunar(req: PageRequest, meeting: Meeting) -> str:
-    """`` (âm lịch ...)`` when bot.text has a lunar calendar helper; empty otherwise."""
+    """`` · mùng 10 tháng 3 âm lịch`` when bot.text has the lunar calendar; empty otherwise."""
     try:
-        from bot.text import lunar  # type: ignore[attr-defined]
-    except ImportError:
-        return ""
-    label = getattr(lunar, "lunar_label", None)
-    if label is None:
+        from bot.text.lunar import format_lunar  # type: ignore[import-not-found]
+    except ImportError:  # the lunar calendar is not installed in this build
         return ""
     try:
-        return f" · {label(meeting.starts_at, req.locale)}"
-    except Exception:
+        return f" · {format_lunar(to_local(meeting.starts_at).date(), req.locale)}"
+    except Exception:  # a date outside the library's range: show the solar date only
         return ""
 
 

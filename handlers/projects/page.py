@@ -5,16 +5,18 @@ and the project's VietQR image ``/v/<mã thôn>/<mã công trình>/vietqr.png``.
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
 from html import escape
 from typing import Any
 
+import segno
 from aiohttp import web
 
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.db import repo
 from bot.media import PAGE_WIDTHS, MediaStore, variant_size
-from bot.qrimage import qr_png
+from bot.qrimage import QR_BORDER, QR_ERROR, qr_png
 from bot.text.money import format_vnd
 from bot.web.sections import PageRequest, PageSection, attrs, day, text_html
 from handlers.projects import queries as projects_repo
@@ -111,13 +113,19 @@ def _qr_payload(project: Project) -> str:
 
 
 def _qr_side(project: Project) -> int:
-    import segno
+    return _qr_side_of(_qr_payload(project))
 
-    from bot.qrimage import QR_BORDER, QR_ERROR
 
-    width, _ = segno.make(_qr_payload(project), error=QR_ERROR, micro=False).symbol_size(
+@lru_cache(maxsize=256)
+def _qr_side_of(payload: str) -> int:
+    width, _ = segno.make(payload, error=QR_ERROR, micro=False).symbol_size(
         scale=QR_SCALE, border=QR_BORDER)
     return int(width)
+
+
+@lru_cache(maxsize=64)
+def _qr_png_of(payload: str) -> bytes:
+    return qr_png(payload, scale=QR_SCALE)
 
 
 async def _project_section(req: PageRequest, project: Project, photos: _Photos
@@ -212,7 +220,7 @@ def vietqr_route(app: web.Application, services: Services) -> None:
             if not project or not await projects_repo.account_trusted(
                     session, project=project, admins=services.admins):
                 raise web.HTTPNotFound()
-        png = await asyncio.to_thread(qr_png, _qr_payload(project), scale=QR_SCALE)
+        png = await asyncio.to_thread(_qr_png_of, _qr_payload(project))
         return web.Response(body=png, content_type="image/png",
                             headers={"Cache-Control": "public, max-age=300"})
 
