@@ -124,7 +124,7 @@ class MediaStore:
 
     def path(self, name: str) -> Path | None:
         """Local path of a stored original, or None for unsafe, unknown or symlinked names."""
-        if "/" in name or "\\" in name or name.startswith(".") or not name:
+        if not name or "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
             return None
         path = self.root / name
         return path if path.is_file() and not path.is_symlink() else None
@@ -184,6 +184,8 @@ class MediaStore:
                                   or ext not in ("webp", "jpg")):
             return None
         target = self.variants_dir / name
+        if target.is_symlink():
+            return None
         if target.is_file():
             return target
         data = source.read_bytes()

@@ -76,6 +76,7 @@ class Router:
     stop_hooks: list[StartHook] = field(default_factory=list)
     settings: dict[str, SettingHandler] = field(default_factory=dict)
     page_sections: list[PageSectionHook] = field(default_factory=list)
+    after_command_hooks: list[Handler] = field(default_factory=list)
 
     def include(self, *others: Router) -> Router:
         """Take over every registration of ``others`` (a feature split over several modules)."""
@@ -88,6 +89,7 @@ class Router:
             self.stop_hooks.extend(other.stop_hooks)
             self.settings.update(other.settings)
             self.page_sections.extend(other.page_sections)
+            self.after_command_hooks.extend(other.after_command_hooks)
         return self
 
     def command(
@@ -153,6 +155,11 @@ class Router:
         :class:`bot.web.sections.PageSection` (HTML fragments it escaped itself).
         """
         self.page_sections.append(hook)
+        return hook
+
+    def after_command(self, hook: Handler) -> Handler:
+        """Register a coroutine run after any feature's command was allowed and handled."""
+        self.after_command_hooks.append(hook)
         return hook
 
     def on_start(self, hook: StartHook) -> StartHook:
