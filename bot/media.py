@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 PAGE_WIDTHS = (320, 640, 1280)
@@ -196,8 +199,12 @@ class MediaStore:
                 body = clean_image(data, width=width, ext=ext)
             except (UnidentifiedImageError, OSError, ValueError):
                 return None
-        self.variants_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, body)
+        try:
+            self.variants_dir.mkdir(parents=True, exist_ok=True)
+            _atomic_write(target, body)
+        except OSError as exc:  # disk full or read-only: the original stays, nothing is served
+            log.warning("cannot write the media variant %s: %s", name, exc)
+            return None
         return target
 
     def dimensions(self, name: str) -> tuple[int, int] | None:
