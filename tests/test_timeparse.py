@@ -22,6 +22,7 @@ NO_TIME = WhenStatus.NO_TIME_OF_DAY
 AMBIGUOUS = WhenStatus.AMBIGUOUS
 IN_PAST = WhenStatus.IN_PAST
 UNPARSEABLE = WhenStatus.UNPARSEABLE
+UNCLEAR = WhenStatus.UNCLEAR
 
 # the clocks, in Vietnam local time
 SAT_EVE = datetime(2026, 11, 21, 20, 30, tzinfo=VN_TZ)  # Saturday evening
@@ -114,7 +115,7 @@ CASES: list[tuple[str, datetime, WhenStatus, str | None]] = [
     ("thứ Bảy", SAT_EVE, NO_TIME, "2026-11-21 00:00"),
     ("ngày mai", SAT_EVE, NO_TIME, "2026-11-22 00:00"),
     ("tối nay", SAT_EVE, NO_TIME, "2026-11-21 00:00"),
-    ("19.30 thứ 7", SAT_EVE, NO_TIME, "2026-11-21 00:00"),
+    ("19.30 thứ 7", SAT_EVE, UNCLEAR, "2026-11-21 00:00"),  # "19.30" unused: asked
     ("", SAT_EVE, UNPARSEABLE, None),
     ("   ", SAT_EVE, UNPARSEABLE, None),
     ("asdkjh qwe", SAT_EVE, UNPARSEABLE, None),
@@ -122,9 +123,9 @@ CASES: list[tuple[str, datetime, WhenStatus, str | None]] = [
     ("31/11 19h", SAT_EVE, UNPARSEABLE, None),
     ("25h thứ 7", SAT_EVE, UNPARSEABLE, None),
     ("19:75 thứ 7", SAT_EVE, UNPARSEABLE, None),
-    ("tuần sau 19h", SAT_EVE, UNPARSEABLE, None),
+    ("tuần sau 19h", SAT_EVE, UNCLEAR, "2026-11-22 19:00"),  # "tuần sau" unused: asked
     ("cuối tuần 19h", SAT_EVE, UNPARSEABLE, None),
-    ("ngày 15/8 âm lịch 19h", SAT_EVE, UNPARSEABLE, None),
+    ("ngày 15/8 âm lịch 19h", SAT_EVE, IN_PAST, "2026-09-25 19:00"),  # Trung thu 2026
     ("12", SAT_EVE, UNPARSEABLE, None),
     # --- Saturday morning: today's Saturday is still ahead ---
     ("19h30 thứ Bảy", SAT_AM, OK, "2026-11-21 19:30"),
@@ -132,7 +133,7 @@ CASES: list[tuple[str, datetime, WhenStatus, str | None]] = [
     ("thứ 7 tuần này 14h", SAT_AM, OK, "2026-11-21 14:00"),
     ("chiều nay 3 giờ", SAT_AM, OK, "2026-11-21 15:00"),
     ("thứ Bảy 3 giờ", SAT_AM, OK, "2026-11-21 15:00"),  # 03:00 today has passed
-    ("3 giờ", SAT_AM, OK, "2026-11-21 15:00"),
+    ("3 giờ", SAT_AM, AMBIGUOUS, "2026-11-21 15:00"),  # bare hour 1–6 without a day: asked
     ("hom nay 20:00", SAT_AM, OK, "2026-11-21 20:00"),
     ("19h thứ 7 ngày 28/11", SAT_AM, OK, "2026-11-28 19:00"),
     # --- Monday morning ---
