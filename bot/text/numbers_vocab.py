@@ -245,8 +245,33 @@ _UNIT_BEFORE = frozenset({"thang", "ngay", "mung", "mong", "luc", "kem", "gio", 
 _MONTH_WORDS = {"gieng": ("giêng", 1), "chap": ("chạp", 12)}
 
 
+_NUMBER_FOLDS = sorted({*_DIGITS, *_AFTER_TEN, *_SCALES, *_WORDS}, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _number_word_pattern() -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(_NUMBER_FOLDS) + r")(?!\w)")
+
+
+class _AnyNumberWord:
+    """Cheap test: does a text hold a word that folds to a number word?"""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        return _number_word_pattern().search(_fold_text(text)) is not None
+
+
+_ANY_NUMBER_WORD = _AnyNumberWord()
+
+
+def _fold_text(text: str) -> str:
+    return " ".join(fold_word(w) for w in text.split())
+
+
 def spoken_to_digits(text: str) -> str:
     """Rewrite number words next to a time/date word as digits (see the module docstring)."""
+    if not _ANY_NUMBER_WORD.search(text):
+        return text  # the hot path: digits only
     words = tokens(text)
     if not words:
         return text
@@ -259,6 +284,11 @@ def spoken_to_digits(text: str) -> str:
         if prev in ("thu", "th") or plain[i].isdigit():
             i += 1
             continue
+        if prev in ("ngay", "bua") and plain[i].lower() == "mot":
+            i += 1  # "ngay mot" is read as "ngày mốt" (the day after tomorrow)
+            continue
+        if prev == "thang" and plain[i].lower() == "tu":
+            plain[i] = "tư"  # "thang tu": April, typed without diacritics
         got = read_number(plain, i)
         if got is None or got.words == 0 or got.value > 10**6:
             i += 1

@@ -210,7 +210,8 @@ _LUNAR = re.compile(r"(?<!\w)(?:am\s*lich|a\.?l|ram)(?!\w)")
 _LUNAR_DM = re.compile(
     r"(?<![\w/])(?:(?:ngay|mung|mong)\s*)?(?P<d>\d{1,2}|ram)\s*(?:thang\s*|/\s*)"
     r"(?P<m>\d{1,2}|gieng|chap)(?![\d/])(?:\s*(?P<leap>nhuan))?"
-    r"(?:\s*,?\s*(?:nam\s*)?(?P<y>\d{4}))?(?:\s*(?P<al>am\s*lich|am|a\s*\.?\s*l)\.?)?(?!\w)"
+    r"(?:\s*(?P<al1>am\s*lich|am))?(?:\s*,?\s*(?:nam\s*)?(?P<y>\d{4}))?"
+    r"(?:\s*(?P<al>am\s*lich|am|a\s*\.?\s*l)\.?)?(?!\w)"
 )
 # a lunar day of the coming lunar month: "ngày rằm", "mùng 1 âm lịch"
 _LUNAR_DAY = re.compile(
@@ -222,7 +223,7 @@ _DATEISH = re.compile(
     r"(?<!\w)(?:(?P<w>thang|tet|ram|gio|phut|ruoi|nhuan)|am\s*lich|duong\s*lich|trung\s*thu"
     r"|giang\s*sinh|noel|quoc\s*khanh|nguyen\s*dan|(?:mung|mong|kem)\s*\d+|thu\s*[2-7]"
     r"|chu\s*nhat|hom\s*(?:nay|qua|kia)|ngay\s*(?:mai|kia)|tuan\s*(?:sau|toi|nay|truoc|ke)"
-    r"|(?<![\w:/.])(?P<num>\d+(?:[:/.h]\d+)*))(?!\w)"
+    r"|(?P<mot>mot)|(?<![\w:/.])(?P<num>\d+(?:[:/.h]\d+)*))(?!\w)"
 )
 _DATEISH_ACCENTS = {
     "thang": ("tháng",), "tet": ("tết",), "ram": ("rằm",), "gio": ("giờ",),
@@ -298,21 +299,31 @@ def _take_explicit(scan: Scan, base: datetime) -> _Explicit | _DayOfMonth | None
     return _DayOfMonth(int(m.group("d")))
 
 
+_LUNAR_HINT = re.compile(
+    r"(?<!\w)(?:tet|ram|trung|giang|noel|no\s*en|quoc|giai|thong|phu|nha|vu|nguyen|tao|am"
+    r"|a\.?l|gieng|chap|nhuan)(?!\w)")
+
+
 def _take_lunar(scan: Scan, today: date) -> _Lunar | _Explicit | None:
     """Named days (Trung thu, Giáng sinh, 2/9 …) and lunar dates, resolved to a solar day."""
+    if not _LUNAR_HINT.search(scan.folded):
+        return None  # the hot path: most phrases name no holiday and no lunar date
     found: tuple[int, int, bool, bool, int | None] | None = None  # day, month, lunar, leap, year
+    named = False  # a holiday means its next occurrence (no "just passed" question)
     for pattern, is_lunar, d, mo in NAMED_DAYS:
         m = scan.search(pattern)
         if m is not None:
             scan.take(m.start(), m.end())
             found = (d, mo, is_lunar, False, None)
+            named = True
             break
     if found is None and (m := scan.search(TET_DAY)) is not None:
         scan.take(m.start(), m.end())
         found = (int(m.group("d")), 1, True, False, None)
+        named = True
     if found is None:
         m = scan.search(_LUNAR_DM, lambda m: bool(
-            m.group("al") or m.group("leap") or m.group("d") == "ram"
+            m.group("al") or m.group("al1") or m.group("leap") or m.group("d") == "ram"
             or m.group("m") in LUNAR_MONTH_WORDS))
         if m is not None:
             scan.take(m.start(), m.end())
@@ -336,12 +347,13 @@ def _take_lunar(scan: Scan, today: date) -> _Lunar | _Explicit | None:
     day, month, is_lunar, leap, year = found
     if not is_lunar:
         this = date(today.year, month, day)
-        return _Explicit(day, month, None, this.replace(year=today.year + 1))
+        year = today.year if this >= today else today.year + 1
+        return _Explicit(day, month, year, this.replace(year=year))
     if not (1 <= month <= 12 and 1 <= day <= 30):
         scan.invalid = True
         return None
     solar = (lunarcal.to_solar(day, month, year, leap) if year is not None
-             else lunarcal.next_lunar(day, month, today, leap, PAST_WINDOW))
+             else lunarcal.next_lunar(day, month, today, leap, None if named else PAST_WINDOW))
     if solar is None:
         scan.invalid = True  # 30 of a 29-day month, a leap month this year does not have
         return None
@@ -360,6 +372,8 @@ def _unused_date_words(rest: str) -> tuple[str, ...]:
             continue
         if m.group("num") is not None and _PLACE_BEFORE.search(folded[: m.start()]):
             continue
+        if m.group("mot") is not None and rest[m.start():m.end()].lower() not in ("mot", "mốt"):
+            continue  # "một" (one) is no date word; bare "mot" may be "mốt" (day after tomorrow)
         found.append(rest[m.start():m.end()])
     return tuple(found)
 

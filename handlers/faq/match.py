@@ -130,7 +130,10 @@ class Lexicon:
 
     def normalize(self, text: str) -> str:
         """Fold text and expand whole-word abbreviations ("ck" → "chuyen khoan")."""
-        folded = fold(text)
+        return self.expand(fold(text))
+
+    def expand(self, folded: str) -> str:
+        """Expand whole-word abbreviations of already folded text."""
         if not self.abbreviations or not folded:
             return folded
         pattern = _phrase_pattern(frozenset(self.abbreviations))
@@ -145,6 +148,9 @@ class Lexicon:
     def content_words(self, text: str) -> list[str]:
         """Distinct words of normalized text that are not fillers, in order."""
         return list(dict.fromkeys(self.strip_fillers(text).split()))
+
+
+_TELEX_HINT = re.compile(r"[fjwz]|aa|ee|oo|dd|[sfrx](?:\s|$)|[aeiouy][sfrxj][cmnptgh]*(?:\s|$)")
 
 
 @cache
@@ -361,6 +367,8 @@ class FaqIndex:
 
     def _untelex(self, text: str) -> str:
         """Words typed with a Telex keyboard left on, read back when the result is known."""
+        if not _TELEX_HINT.search(text):
+            return text
         words = text.split()
         for i, word in enumerate(words):
             if word not in self._known:
@@ -371,7 +379,7 @@ class FaqIndex:
         return " ".join(words)
 
     def _prepare_query(self, query: str) -> _Query | None:
-        tokens = tuple(self._lexicon.normalize(
+        tokens = tuple(self._lexicon.expand(
             self._untelex(fold(query))).split()[:MAX_QUERY_WORDS])
         if not tokens:
             return None
@@ -456,7 +464,7 @@ class FaqIndex:
         lex = self._lexicon
         if not lex.generic:
             return ""
-        text = lex.normalize(self._untelex(fold(query)))
+        text = lex.expand(self._untelex(fold(query)))
         text = _phrase_pattern(lex.generic).sub(" ", text)
         topic = [w for w in lex.content_words(text) if not w.isdigit()]
         if not topic:
