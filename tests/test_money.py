@@ -224,3 +224,10 @@ def test_spoken_amounts(text: str, expected: int | None) -> None:
 def test_spoken_amount_then_name() -> None:
     assert split_amount_and_rest("năm trăm nghìn Nguyễn Văn A") == (500_000, "Nguyễn Văn A")
     assert split_amount_and_rest("hai triệu Năm") == (2_000_000, "Năm")
+
+
+def test_spoken_percent_in_updates() -> None:
+    from handlers.projects.parse import parse_update, split_percent
+    assert split_percent("bốn mươi phần trăm Đổ bê tông móng") == (40, "Đổ bê tông móng")
+    update = parse_update("nvh năm mươi phan tram xong mái")
+    assert update is not None and (update.percent, update.text) == (50, "xong mái")

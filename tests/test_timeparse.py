@@ -326,3 +326,38 @@ def test_time_like_word_salad_keeps_the_contract(words: list[str], now: datetime
 def test_help_examples_parse_on_any_day(now: datetime) -> None:
     for example in EXAMPLES_VI:
         assert parse_when(example, now).status is OK, example
+
+
+WED = datetime(2026, 12, 2, 10, 0, tzinfo=VN_TZ)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ngày mồng 9 tháng tư lúc 8h", "2027-04-09 08:00"),  # the month words are not ignored
+    ("trung thu lúc 19h", "2027-09-15 19:00"),  # 15/8 lunar
+    ("bốn giờ rưỡi chiều mai", "2026-12-03 16:30"),
+    ("sáng thứ hai 8 rưỡi", "2026-12-07 08:30"),
+    ("7h kém 10 sáng mai", "2026-12-03 06:50"),
+    ("rằm tháng Giêng 19h", "2027-02-20 19:00"),
+    ("bữa mai 8h", "2026-12-03 08:00"),
+])
+def test_words_are_understood(text: str, expected: str) -> None:
+    result = parse_when(text, WED)
+    assert (result.status, local(result.when)) == (OK, expected)
+
+
+@pytest.mark.parametrize(("text", "status", "unused"), [
+    ("8h tháng 5", UNCLEAR, ("tháng", "5")),
+    ("Tết 8h", UNCLEAR, ("Tết",)),
+    ("3:15", AMBIGUOUS, ()),
+    ("chủ nhật 4/12 8h", AMBIGUOUS, ()),  # 4/12/2026 is a Friday
+])
+def test_unused_or_contradicting_words_are_asked(
+        text: str, status: WhenStatus, unused: tuple[str, ...]) -> None:
+    result = parse_when(text, WED)
+    assert (result.status, result.unused) == (status, unused)
+
+
+def test_unclear_reports_what_was_understood() -> None:
+    result = parse_when("8h tháng 5", WED)
+    assert result.understood == "8h" and local(result.when) == "2026-12-03 08:00"
+    assert parse_when("rằm tháng Giêng 19h", WED).lunar
