@@ -11,7 +11,7 @@ number's diacritics or with none at all: `năm` (not `nam` "south" when accented
 `tư`, `sáu` (not `sau` "after" when accented), `tám` (not `tầm` "around"), `trăm` (not `trạm`),
 `lẻ` (not `lễ`), `mốt` only after a ten (`hai mươi mốt`) or another digit (`hai mốt`).
 
-`spoken_to_digits(text, context)` rewrites number words that sit next to a time or date word
+`spoken_to_digits(text)` rewrites number words that sit next to a time or date word
 (`bốn giờ rưỡi` → `4 giờ rưỡi`, `tháng tư` → `tháng 4`, `mồng chín` → `mồng 9`) so the time
 lexer only ever sees digits; number words elsewhere (`chú Tư`, `anh Ba`) are left alone.
 """
@@ -153,7 +153,7 @@ def _under_thousand(words: list[str], i: int) -> tuple[int, int, bool] | None:
     """1–999 at words[i] -> (value, next index, started with a bare 'trăm'/'chục')."""
     n = len(words)
     bare = False
-    if i < n and words[i].isdigit() and len(words[i]) <= 3:
+    if i < n and _digits(words[i]) and len(words[i]) <= 3:
         head, j = int(words[i]), i + 1
     else:
         got = _under_hundred(words, i)
@@ -172,7 +172,7 @@ def _under_thousand(words: list[str], i: int) -> tuple[int, int, bool] | None:
             d = _digit(words[j + 1])
             if d is not None:
                 return value + d, j + 2, bare
-        if j < n and not words[j].isdigit():
+        if j < n and not _digits(words[j]):
             tail = _under_hundred(words, j)
             if tail is not None and tail[0] >= 10:
                 return value + tail[0], tail[1], bare
@@ -187,7 +187,7 @@ def read_number(words: list[str], i: int = 0) -> SpokenNumber | None:
     if first is None:
         return None
     chunk, j, bare = first
-    counted = 0 if words[i].isdigit() else j - i
+    counted = 0 if _digits(words[i]) else j - i
     total = 0
     last_unit = 100 if (j > i and _word(words[j - 1], "tram")) else (
         10 if j > i and _word(words[j - 1], "chuc") else 1)
@@ -199,7 +199,7 @@ def read_number(words: list[str], i: int = 0) -> SpokenNumber | None:
         counted += 1
         j += 1
         last_unit = scale
-        nxt = _under_thousand(words, j) if j < n and not words[j].isdigit() else None
+        nxt = _under_thousand(words, j) if j < n and not _digits(words[j]) else None
         if nxt is not None and nxt[1] < n and _scale(words[nxt[1]]) is not None \
                 and _scale(words[nxt[1]]) < scale:
             chunk, counted, j = nxt[0], counted + nxt[1] - j, nxt[1]
@@ -222,6 +222,11 @@ def read_number(words: list[str], i: int = 0) -> SpokenNumber | None:
 
 
 _TOKEN = re.compile(r"\S+")
+
+
+def _digits(word: str) -> bool:
+    """ASCII digits only ("²" and other Unicode digits are not numbers here)."""
+    return word.isascii() and word.isdigit()
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -281,7 +286,7 @@ def spoken_to_digits(text: str) -> str:
     i = 0
     while i < len(plain):
         prev = fold_word(plain[i - 1]) if i else ""
-        if prev in ("thu", "th") or plain[i].isdigit():
+        if prev in ("thu", "th") or _digits(plain[i]):
             i += 1
             continue
         if prev in ("ngay", "bua") and plain[i].lower() == "mot":
