@@ -33,6 +33,7 @@ __all__ = [
     "SUSPICIOUS_BELOW",
     "VND_SIGN",
     "format_vnd",
+    "is_market_half",
     "looks_suspicious",
     "parse_amount",
     "parse_signed_amount",
@@ -243,6 +244,13 @@ def split_amount_and_rest(text: str) -> tuple[int | None, str]:
     if rest[:1].isdigit():
         return None, prepared
     return value, rest
+
+
+def is_market_half(text: str) -> bool:
+    """True when text starts with 'trăm rưỡi' / 'chục rưỡi' alone (150 nghìn or 150 đồng?)."""
+    words = tokens(_prepare(text)[:60])
+    got = read_number([w for w, _, _ in words])
+    return got is not None and got.market_half
 
 
 def looks_suspicious(amount: int) -> bool:

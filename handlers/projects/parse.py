@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.text.fold import fold
-from bot.text.money import parse_amount, split_amount_and_rest
+from bot.text.money import is_market_half, parse_amount, split_amount_and_rest
 from bot.text.numbers_vocab import read_number, tokens
 
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")
@@ -176,14 +176,17 @@ def is_anonymous(name: str) -> bool:
 def parse_gift(text: str) -> GiftArgs:
     """'<số tiền> <tên>' or a correction '-<số tiền> [#n] <lý do>'.
 
-    Raises ParseError with ``usage``, ``bad-amount``, ``zero``, ``too-small`` (under 1,000
-    đồng), ``no-name`` or ``no-reason`` (a correction must say why).
+    Raises ParseError with ``usage``, ``bad-amount``, ``market-half`` ('trăm rưỡi' alone),
+    ``zero``, ``too-small`` (under 1,000 đồng), ``no-name`` or ``no-reason`` (a correction must
+    say why).
     """
     stripped = text.strip()
     negative = stripped[:1] in ("-", "−")
     body = stripped[1:].lstrip() if negative else stripped
     amount, rest = split_amount_and_rest(body)
     if amount is None:
+        if is_market_half(body):
+            raise ParseError("market-half")
         raise ParseError("bad-amount" if body else "usage")
     if amount == 0:
         raise ParseError("zero")
