@@ -38,3 +38,17 @@ def test_format_lunar() -> None:
 def test_next_lunar() -> None:
     assert next_lunar(15, 8, date(2026, 12, 2)) == date(2027, 9, 15)  # Trung thu 2027
     assert next_lunar(15, None, date(2026, 12, 2)) == date(2026, 12, 23)  # the next rằm
+
+
+def test_village_page_shows_both_dates() -> None:
+    from datetime import UTC, datetime
+
+    import handlers  # noqa: F401  (the feature registry first, as the app loads it)
+    from bot.db.models import Village
+    from bot.web.village_page import PageData, render_page
+
+    at = datetime(2027, 2, 20, 12, 0, tzinfo=UTC)  # 19:00 in Vietnam, Rằm tháng Giêng
+    page = render_page(PageData(village=Village(code="t", name="Thôn T"),
+                                meetings=[(at, "Nhà văn hóa", "Họp")]),
+                       lambda key, **_: key, "vi")
+    assert "19:00 20/02/2027 (Rằm tháng Giêng)" in page

@@ -25,6 +25,7 @@ from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Village
 from bot.qrimage import poster_png
+from bot.text.lunar import format_lunar
 from bot.text.money import format_vnd
 from handlers.projects import queries as projects_repo
 from handlers.projects.models import Project
@@ -249,6 +250,7 @@ def render_page(data: PageData, t: Any, locale: str) -> str:
         if data.meetings:
             parts.append('<ul class="plain">' + "".join(
                 f'<li><div class="when">{escape(_moment(at))}'
+                f' ({escape(format_lunar(to_local(at).date(), locale))})'
                 f'{" · " + escape(place) if place else ""}</div>{_text(topic)}</li>'
                 for at, place, topic in data.meetings) + "</ul>")
         else:
