@@ -20,8 +20,20 @@ Rules (all decided here, not by dateparser, because dateparser gets them wrong �
   taken as written (`chủ nhật 7h` = 07:00), as is a leading zero (`03:00`).
 - `12 giờ đêm`/`tối 12 giờ` is 00:00 at the end of that day (the next calendar day); `1 giờ đêm`
   likewise 01:00 the next day.  See `bot.text.timelex.hour_readings` for all part-of-day rules.
-- `tuần sau` without a weekday, `cuối tuần`, `tháng sau`, lunar dates (`âm lịch`) → UNPARSEABLE.
+- `tuần sau` without a weekday, `cuối tuần`, `tháng sau` → asked (UNCLEAR / UNPARSEABLE).
 - Two date words that disagree (`thứ 5 28/11` when 28/11 is a Saturday) → AMBIGUOUS.
+- The rule: every word that could carry a date or time is understood or asked.  Words left over
+  that could (a month word, a holiday, `âm lịch`, a number not after thôn/số/nhà…, a second
+  weekday) make the phrase UNCLEAR: `unused` lists them, `understood` what was used.  A bare
+  `3:15` / `3 giờ` without any date is AMBIGUOUS even when only one reading is still ahead.
+- Spoken numbers next to a time word are read first (`bốn giờ rưỡi`, `tháng tư`, `mồng chín`;
+  `bot.text.numbers_vocab`).  Dialect `bữa nay` / `bữa mai` / `bữa mốt`.
+- Named days: Tết Dương lịch, Giáng sinh/Noel, 30/4, 2/9 (Quốc khánh), 8/3, 20/11 (solar);
+  Tết Nguyên Đán / `mùng N Tết`, Rằm tháng Giêng, Rằm tháng Bảy (Vu Lan), Trung thu, ông Công
+  ông Táo (lunar) — a named day means its next occurrence.  Lunar dates (`15/8 âm lịch`,
+  `mùng 10 tháng 3 âm`, `ngày 23 tháng Chạp`, `rằm tháng 6 nhuận`, `ngày rằm`) go through
+  `bot.text.lunar` (Vietnamese calendar, UTC+7) with the same past-date rule as solar dates;
+  `tháng Giêng` / `tháng Chạp` always name lunar months.  Bare `Tết` is asked (which day?).
 """
 
 from __future__ import annotations
