@@ -12,16 +12,13 @@ from bot.web.sections import PageRequest, PageSection, attrs, moment, text_html
 from handlers.meetings.models import MEETING_SCHEDULED, Meeting
 
 MEETING_LIMIT = 5
+from bot.text.lunar import format_lunar
 
 router = Router("meetings-page")
 
 
 def _lunar(req: PageRequest, meeting: Meeting) -> str:
-    """`` · mùng 10 tháng 3 âm lịch`` when bot.text has the lunar calendar; empty otherwise."""
-    try:
-        from bot.text.lunar import format_lunar  # type: ignore[import-not-found]
-    except ImportError:  # the lunar calendar is not installed in this build
-        return ""
+    """`` · mùng 10 tháng 3 âm lịch`` (the lunar date of the meeting day)."""
     try:
         return f" · {format_lunar(to_local(meeting.starts_at).date(), req.locale)}"
     except Exception:  # a date outside the library's range: show the solar date only
