@@ -8,11 +8,11 @@ from sqlmodel import col, select
 
 from bot.clock import to_local
 from bot.core.router import Router
+from bot.text.lunar import format_lunar
 from bot.web.sections import PageRequest, PageSection, attrs, moment, text_html
 from handlers.meetings.models import MEETING_SCHEDULED, Meeting
 
 MEETING_LIMIT = 5
-from bot.text.lunar import format_lunar
 
 router = Router("meetings-page")
 
