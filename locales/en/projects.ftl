@@ -67,7 +67,9 @@ projects-never-updated = not updated yet
 projects-progress-hint = Details and photos: /tiendo { $code }
 projects-timeline-title = { $name } – { $percent }%
 projects-timeline-empty = No updates yet. Officials post a photo captioned #{ $code } to add one.
-projects-timeline-line = { $day } · { $percent }% · { $text } ({ $photos } photos)
+projects-timeline-line = { $day }{ $percent } · { $text }{ $photos }
+projects-timeline-percent = {" "}· { $percent }%
+projects-timeline-photos = {" "}({ $photos } photos)
 projects-page-link = Everything: { $url }
 
 projects-followed = You will get every update of { $name } here. Stop: /botheodoi { $code }
@@ -134,3 +136,4 @@ vposter-qr-page = The village's information page
 vposter-qr-bot = The village bot on Telegram
 vposter-line-1 = Scan to see notices, meetings, project progress and donations.
 vposter-line-2 = Every donation is public.
+projects-gift-market-half = Does "trăm rưỡi" mean 150,000 đồng or 150 đồng? Nothing is recorded. Please write it out, for example: /ungho { $code } 150k Nguyen Van A

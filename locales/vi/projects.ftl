@@ -67,7 +67,9 @@ projects-never-updated = chưa cập nhật
 projects-progress-hint = Xem chi tiết và ảnh: /tiendo { $code }
 projects-timeline-title = { $name } – { $percent }%
 projects-timeline-empty = Chưa có cập nhật nào. Cán bộ thôn gửi ảnh kèm chú thích #{ $code } để cập nhật.
-projects-timeline-line = { $day } · { $percent }% · { $text } ({ $photos } ảnh)
+projects-timeline-line = { $day }{ $percent } · { $text }{ $photos }
+projects-timeline-percent = {" "}· { $percent }%
+projects-timeline-photos = {" "}({ $photos } ảnh)
 projects-page-link = Xem đầy đủ: { $url }
 
 projects-followed = Bạn sẽ nhận mọi cập nhật của { $name } tại đây. Thôi nhận: /botheodoi { $code }
@@ -134,3 +136,4 @@ vposter-qr-page = Trang thông tin của thôn
 vposter-qr-bot = Bot của thôn trên Telegram
 vposter-line-1 = Quét mã để xem thông báo, lịch họp, tiến độ công trình và danh sách ủng hộ.
 vposter-line-2 = Mọi khoản ủng hộ đều được công khai.
+projects-gift-market-half = "Trăm rưỡi" là 150.000 đồng hay 150 đồng? Chưa ghi gì cả. Vui lòng ghi rõ, ví dụ: /ungho { $code } 150k Nguyễn Văn A
