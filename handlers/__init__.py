@@ -1,13 +1,14 @@
 """The feature registry: one package per feature, in routing order."""
 
 from bot.core.router import Router
-from handlers import announce, basics, faq, meetings, projects, villages
+from handlers import announce, basics, faq, meetings, projects, reports, villages
 
 FEATURES: list[Router] = [
     basics.router,
     announce.router,
     villages.router,
     meetings.router,
+    reports.router,  # before projects: an official's #phananh photo is a report
     projects.router,
     faq.router,  # last: its plain-question hook catches every private message
 ]

@@ -320,6 +320,7 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
             text=reply.text or reply.caption or "",
             attachments=_attachments(reply),
             from_this_bot=bool(reply.from_user and reply.from_user.id == bot_id),
+            location=_location(reply),
         )
     addressed = message.chat.type == "private" or bool(reply_ref and reply_ref.from_this_bot)
     if bot_username and f"@{bot_username.lower()}" in text.lower():
@@ -330,8 +331,14 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
         attachments=_attachments(message), reply_to=reply_ref,
         album_id=message.media_group_id, addressed=addressed,
         migrated_to=str(message.migrate_to_chat_id) if message.migrate_to_chat_id else None,
-        user_locale=message.from_user.language_code,
+        user_locale=message.from_user.language_code, location=_location(message),
     )
+
+
+def _location(message: Message) -> tuple[float, float] | None:
+    """(latitude, longitude) of a shared location (or a venue's), else None."""
+    place = message.location or (message.venue.location if message.venue else None)
+    return (place.latitude, place.longitude) if place is not None else None
 
 
 def _chat(chat) -> ChatRef:  # type: ignore[no-untyped-def]
