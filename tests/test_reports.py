@@ -353,3 +353,42 @@ async def test_stale_report_reminds_daily_across_restart(harness_factory, platfo
     await _round(h)
     third = (await wait_reminders(h, 3))[-1]
     assert "1 phản ánh quá 2 ngày" in third and "Số 1" in third and "Số 2" not in third, third
+
+
+async def test_album_photos_join_one_report(harness_factory) -> None:
+    h = await harness_factory("telegram")
+    await h.say("/phananh Sạt lở bờ kênh xóm 5", user="resident", chat="group1",
+                photo=image_bytes((1, 2, 3)), album_id="alb1")
+    assert await h.say("", user="resident", chat="group1", photo=image_bytes((4, 5, 6)),
+                       album_id="alb1") == []
+    # someone else's photo in another album is not added to it
+    await h.say("", user="resident2", chat="group1", photo=image_bytes((7, 8, 9)),
+                album_id="alb2")
+    (report,) = await reports(h)
+    assert [p.report_id for p in await photos(h)] == [report.id, report.id]
+
+
+async def test_zalo_caption_tag_in_group(harness_factory) -> None:
+    h = await start_public(harness_factory, "zalo")
+    texts = await h.say("#phananh Rác thải đầy ở xóm 6", user="resident", chat="group1",
+                        photo=image_bytes((50, 60, 70)))
+    assert "phản ánh số 1" in texts[0], texts
+    (report,) = await reports(h)
+    assert report.area == "Xóm 6" and len(await photos(h)) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_help_lists_report_commands(harness_factory, platform: str) -> None:
+    h = await harness_factory(platform)
+    resident = "\n".join(await h.say("/trogiup", user="resident", chat="dm"))
+    assert "/phananh" in resident and "/phananhcuatoi" in resident and "/xong" not in resident
+    official = "\n".join(await h.say("/trogiup", user="official", chat="dm"))
+    assert all(f"/{c} —" in official for c in ("xuly", "xong", "tuchoi")), official
+    settings = "\n".join(await h.say("/caidat", user="official", chat="group1"))
+    assert "/caidat phananh 3" in settings
+    usage = await h.say("/phananh", user="resident", chat="group1")
+    assert "/phananh Đèn đường hỏng" in usage[0]
+    bad = await h.say("/xong", user="official", chat="group1")
+    assert "/xong 3" in bad[0]
+    missing = await h.say("/xuly 42 Đang xem", user="official", chat="group1")
+    assert "Không có phản ánh số 42" in missing[0]

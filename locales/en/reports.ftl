@@ -1,10 +1,10 @@
 # Residents' reports: /phananh, /phananhcuatoi; officials: /xuly, /xong, /tuchoi, /caidat phananh.
 
-help-phananh = Report a problem (broken road, rubbish, street light) with photos; officials: the open reports
-help-phananhcuatoi = Your reports and their status
-help-xuly = Take a report on: /xuly <number> <note>
-help-xong = Mark a report done (with a photo if you have one): /xong <number> <result>
-help-tuchoi = Reject a report, with the reason: /tuchoi <number> <reason>
+help-phananh = Report a problem, with photos
+help-phananhcuatoi = Your reports
+help-xuly = Take a report on
+help-xong = Mark a report done
+help-tuchoi = Reject a report
 caidat-phananh-help = /caidat phananh 3 — remind the officials when a report is untouched for 3 days; /caidat phananh toida 5 — at most 5 reports per person per day
 
 reports-usage =

@@ -1,10 +1,10 @@
 # Phản ánh của bà con: /phananh, /phananhcuatoi; cán bộ: /xuly, /xong, /tuchoi, /caidat phananh.
 
-help-phananh = Phản ánh sự việc (đường hỏng, rác, đèn đường) kèm ảnh; cán bộ: xem các phản ánh đang mở
-help-phananhcuatoi = Các phản ánh của bạn và tình trạng xử lý
-help-xuly = Nhận xử lý một phản ánh: /xuly <số> <ghi chú>
-help-xong = Báo đã xử lý xong (kèm ảnh nếu có): /xong <số> <kết quả>
-help-tuchoi = Từ chối một phản ánh, nêu lý do: /tuchoi <số> <lý do>
+help-phananh = Phản ánh sự việc kèm ảnh
+help-phananhcuatoi = Phản ánh của bạn
+help-xuly = Nhận xử lý phản ánh
+help-xong = Báo xong phản ánh
+help-tuchoi = Từ chối phản ánh
 caidat-phananh-help = /caidat phananh 3 — nhắc cán bộ khi phản ánh quá 3 ngày chưa ai xử lý; /caidat phananh toida 5 — mỗi người tối đa 5 phản ánh một ngày
 
 reports-usage =
