@@ -157,7 +157,7 @@ async def test_report_from_photo_to_done(harness_factory, platform: str) -> None
     final = h.messages("dm", user="resident")[-1]
     assert "đã được cán bộ Thôn Thanh Bình xử lý xong" in final["text"], final
     assert "Đã thay bóng đèn mới" in final["text"] and final["media"] is True
-    group = await settle(h, "group1", 3)
+    group = await settle(h, "group1", 4)  # 2 confirmations, a refusal, the done line
     assert "Phản ánh số 1" in group[-1] and "đã được xử lý xong" in group[-1], group
     assert "Xóm 3" in group[-1]
     assert h.sent("group2") == [] and h.sent("group3") == []

@@ -133,6 +133,7 @@ async def shared_location(ctx: Context) -> bool:
         return False
     report.latitude, report.longitude = location
     ctx.session.add(report)
+    await _commit(ctx)
     await ctx.say("reports-location-added", n=report.number)
     return True
 
@@ -178,6 +179,12 @@ def _add_photos(ctx: Context, report: Report, kept: list[Kept], stage: str) -> l
     return photos
 
 
+async def _commit(ctx: Context) -> None:
+    """Say it only when it is saved: commit before the confirmation (the pipeline's own
+    commit after the handler then has nothing left to do)."""
+    await ctx.session.commit()
+
+
 def _day_start(now: datetime) -> datetime:
     """Midnight of today in Vietnam (the daily limit counts from there)."""
     local = to_local(now)
@@ -203,6 +210,7 @@ async def _new_report(
         if kept is None:
             return
         added = _add_photos(ctx, duplicate, kept, PHOTO_REPORT)
+        await _commit(ctx)
         await ctx.say("reports-merged", n=duplicate.number, photos=len(added))
         return
     limit = rq.daily_limit(village)
@@ -230,8 +238,9 @@ async def _new_report(
     await repo.audit(ctx.session, now=ctx.now, action="phananh", person_id=person_id,
                      village_id=village.id, detail=f"#{number} {parsed.text}"[:500])
     await _alert_officials(ctx, village, report, photos)
-    poke(ctx.services, report.remind_at)
     private = ctx.msg.is_private or await private_chat_of(ctx.session, ctx.person) is not None
+    await _commit(ctx)
+    poke(ctx.services, report.remind_at)
     await ctx.say("reports-saved", n=number, village=village.name, photos=len(photos))
     await ctx.say("reports-saved-dm" if private else "reports-saved-no-dm", n=number)
 
@@ -297,7 +306,8 @@ async def _show(ctx: Context, number: int) -> None:
                    age=render.age_text(ctx.t, report.created_at, ctx.now))]
     if report.note:
         lines.append(ctx.t("reports-you-note", note=report.note))
-    if ctx.is_official_of(report.village_id) and (link := render.map_link(report)):
+    official = ctx.is_official_of(report.village_id)
+    if official and ctx.msg.is_private and (link := render.map_link(report)):
         lines.append(ctx.t("reports-alert-map", url=link))
     lines.extend(notes)
     await ctx.reply("\n".join(lines), media=media,
@@ -322,6 +332,7 @@ async def _set_hidden(ctx: Context, report: Report, hide: bool, reason: str) -> 
     await repo.audit(ctx.session, now=ctx.now, action="phananh-an" if hide else "phananh-hien",
                      person_id=ctx.person.id, village_id=report.village_id,
                      detail=f"#{report.number} {reason}"[:500])
+    await _commit(ctx)
     await ctx.say("reports-hidden" if hide else "reports-unhidden", n=report.number)
 
 
@@ -397,6 +408,7 @@ async def apply_status(
     told = await _tell_reporter(ctx, report, village, photos)
     if status == DONE:
         await _tell_group(ctx, report)
+    await _commit(ctx)
     poke(ctx.services, report.remind_at)
     await ctx.say(f"reports-acted-{status}", n=report.number)
     await ctx.say("reports-reporter-told" if told else "reports-reporter-not-told")
@@ -494,6 +506,7 @@ async def phananhcuatoi(ctx: Context) -> None:
     report = mine[0]
     report.show_name = word in SHOW_NAME_WORDS
     ctx.session.add(report)
+    await _commit(ctx)
     await ctx.say("reports-name-shown" if report.show_name else "reports-name-hidden",
                   n=report.number)
 
@@ -538,6 +551,7 @@ async def caidat_phananh(ctx: Context, args: str) -> None:
         poke(ctx.services, min(times) if times else None)
     await repo.audit(ctx.session, now=ctx.now, action="caidat-phananh", person_id=ctx.person.id,
                      village_id=village.id, detail=f"{setting}={value}")
+    await _commit(ctx)
     await ctx.say("reports-setting-saved", village=village.name, days=rq.stale_days(village),
                   limit=rq.daily_limit(village))
 
