@@ -5,6 +5,7 @@ the public page, the stale-report reminder across a restart, the daily limit and
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlmodel import col, select
@@ -392,3 +393,19 @@ async def test_help_lists_report_commands(harness_factory, platform: str) -> Non
     assert "/xong 3" in bad[0]
     missing = await h.say("/xuly 42 Đang xem", user="official", chat="group1")
     assert "Không có phản ánh số 42" in missing[0]
+
+
+async def test_setting_reschedules_open_reports(harness_factory) -> None:
+    h = await harness_factory("web")
+    await h.say("/phananh Cống tắc xóm 1", user="resident", chat="group1")
+    (report,) = await reports(h)
+    assert report.remind_at == h.clock.now() + timedelta(days=3)  # the default: 3 days
+    refused = await h.say("/caidat phananh 1", user="resident", chat="group1")
+    assert "Chỉ cán bộ" in refused[0]
+    bad = await h.say("/caidat phananh 99", user="official", chat="group1")
+    assert "từ 1 đến 30" in bad[0], bad
+    await h.say("/caidat phananh 1", user="official", chat="group1")
+    (report,) = await reports(h)
+    assert report.remind_at == h.clock.now() + timedelta(days=1)
+    shown = await h.say("/caidat phananh", user="official", chat="group1")
+    assert "quá 1 ngày" in shown[0] and "tối đa 5" in shown[0], shown

@@ -263,8 +263,8 @@ async def _alert_officials(
         return render.official_alert(services, chat, report=report, village=village,
                                      reporter=person, photos=photos, source=source)
 
-    await fan_out(ctx.session, services, chats, alert, kind="report-new", ref_id=report.id,
-                  dedupe_key=f"report-new:{report.id}", author_id=person.id)
+    await fan_out(ctx.session, services, chats, alert, kind="phananh-new", ref_id=report.id,
+                  dedupe_key=f"phananh-new:{report.id}", author_id=person.id)
 
 
 # ---------------------------------------------------------------- officials' list, detail, hide
@@ -425,8 +425,8 @@ async def _tell_reporter(
     await fan_out(ctx.session, services, [chat],
                   lambda c: render.reporter_update(services, c, report=report, village=village,
                                                    photos=photos),
-                  kind="report-status", ref_id=report.id,
-                  dedupe_key=f"report-status:{report.id}:{report.status}:{ctx.now.isoformat()}")
+                  kind="phananh-status", ref_id=report.id,
+                  dedupe_key=f"phananh-status:{report.id}:{report.status}:{ctx.now.isoformat()}")
     return True
 
 
@@ -439,7 +439,7 @@ async def _tell_group(ctx: Context, report: Report) -> None:
     services = ctx.services
     await fan_out(ctx.session, services, [chat],
                   lambda c: render.group_done(services, c, report=report),
-                  kind="report-done", ref_id=report.id, dedupe_key=f"report-done:{report.id}")
+                  kind="phananh-done", ref_id=report.id, dedupe_key=f"phananh-done:{report.id}")
 
 
 @router.on_button("rp", role=Role.OFFICIAL)

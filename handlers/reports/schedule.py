@@ -98,9 +98,9 @@ class StaleReports:
                 if village is None or not chats:
                     continue
                 await fan_out(session, self.services, chats,
-                              self._digest(village, reports, now), kind="report-stale",
+                              self._digest(village, reports, now), kind="phananh-stale",
                               ref_id=village_id,
-                              dedupe_key=f"report-stale:{village_id}:{now.isoformat()}")
+                              dedupe_key=f"phananh-stale:{village_id}:{now.isoformat()}")
                 queued += len(chats)
         if queued:
             log.info("stale-report reminders queued: %s", queued)
