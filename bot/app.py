@@ -7,8 +7,11 @@ import gc
 import logging
 import signal
 from contextlib import suppress
+from typing import IO
 
-from bot import logsafe
+from sqlalchemy.engine import make_url
+
+from bot import __version__, logsafe
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.core.events import IncomingMessage, Platform
@@ -55,6 +58,7 @@ class VillageBot:
         self.webchat = None
         self._webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
+        self._run_lock: IO[bytes] | None = None
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
         """Hand one message to the pipeline (what every adapter calls)."""
@@ -63,6 +67,9 @@ class VillageBot:
     async def start(self) -> None:
         """Migrate, start every configured platform and feature, then listen."""
         s = self.settings
+        from bot.runtime.backup import hold_run_lock
+
+        self._run_lock = hold_run_lock(s.database_url)  # `villagebot restore` waits for us
         await self.db.upgrade()
         if s.web_chat_enabled:
             await self._start_webchat()
@@ -78,8 +85,10 @@ class VillageBot:
                 await hook(self.services)
         self.web.add_feature_routes(self.routers)
         port = await self.web.start(s.web_host, s.web_port)
-        log.info("listening on http://%s:%s (platforms: %s)", s.web_host, port,
-                 ", ".join(p.value for p in self.services.messengers) or "none")
+        log.info("villagebot %s started: listening on http://%s:%s (platforms: %s; database: %s)",
+                 __version__, s.web_host, port,
+                 ", ".join(p.value for p in self.services.messengers) or "none",
+                 make_url(s.database_url).render_as_string(hide_password=True))
 
     async def _start_webchat(self) -> None:
         from bot.adapters.webchat import WebChat, WebChatMessenger
@@ -168,6 +177,9 @@ class VillageBot:
                 await adapter.stop()
         await self.web.stop()
         await self.db.close()
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
 
     async def run_forever(self) -> None:
         """Start, wait for SIGINT/SIGTERM, stop."""

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     media_dir: Path = Path("./data/media")
     max_photo_bytes: int = Field(10 * 1024 * 1024, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["console", "json"] = "console"
+    metrics_token: SecretStr | None = None
     poll_timeout: int = Field(30, ge=1, le=120)
     demo_data: bool = True
 

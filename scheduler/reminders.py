@@ -165,6 +165,8 @@ class ReminderService:
             villages = await _villages_and_chats(session, {m.village_id for _, m in fired})
             for reminder, meeting in fired:
                 is_late = reminder.id in late
+                self.services.metrics.reminder_lateness.observe(
+                    max(0.0, (now - _aware(reminder.fire_at)).total_seconds()))
                 village, chats = villages.get(meeting.village_id, (None, []))
                 render = self._reminder_render(meeting, village, now, is_late)
                 await self.deliver(session, self.services, chats, render, kind="reminder",

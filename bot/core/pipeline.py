@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from sqlalchemy.exc import OperationalError
 
@@ -50,11 +51,17 @@ class Pipeline:
 
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
         """Process one message; never raises."""
+        started = time.perf_counter()
+        outcome = "ignored"
         try:
             if msg.sender.is_bot and not msg.migrated_to:
                 return None
-            return await self._handle(msg, messenger)
+            ctx = await self._handle(msg, messenger)
+            if ctx is not None:
+                outcome = "handled"
+            return ctx
         except Exception as exc:
+            outcome = "error"
             if isinstance(exc, OperationalError) and _is_busy(exc):
                 # an expected fault (another writer held the database past the busy timeout):
                 # one line, and the sender is asked to send the message again
@@ -67,6 +74,10 @@ class Pipeline:
                 await self._apologise(msg, messenger)
             return None
         finally:
+            metrics = self.services.metrics
+            platform = msg.platform.value
+            metrics.updates.labels(platform, outcome).inc()
+            metrics.handler_seconds.labels(platform).observe(time.perf_counter() - started)
             self.handled += 1
             self._progress.set()
             self._progress = asyncio.Event()

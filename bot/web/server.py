@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.media import MediaStore
+from bot.web import metrics_route
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class WebServer:
         self.app.router.add_post("/webhook/telegram", self.telegram_webhook)
         self.app.router.add_post("/webhook/zalo", self.zalo_webhook)
         self.app.router.add_get("/media/{name}", self.media_file)
+        metrics_route.setup(self.app, services)
 
     def add_feature_routes(self, routers: list[Router]) -> None:
         """Let features add their pages and feeds."""
