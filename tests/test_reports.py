@@ -188,6 +188,17 @@ async def test_report_from_photo_to_done(harness_factory, platform: str) -> None
     assert 'id="r1"' not in await page(h)
     assert [a.allowed for a in await audits(h, "phananh-an")] == [False, True]
 
+    # every message each of them received, in order, and nothing else
+    resident = h.sent("dm", user="resident")[resident_before:]
+    assert [("đang được cán bộ" in resident[0]), ("xử lý xong" in resident[1]),
+            ("Số 1" in resident[2]), ("sẽ hiện" in resident[3])] == [True] * 4, resident
+    assert len(resident) == 4, resident
+    official = h.sent("dm", user="official")[official_before:]
+    assert len(official) == 7, official  # alert, list, 2 + 2 acknowledgements, hidden
+    assert "Phản ánh mới số 1" in official[0] and "Số 1 · 2 giờ" in official[1]
+    assert "đang xử lý" in official[2] and "đã xử lý xong" in official[4]
+    assert "Đã ẩn" in official[6]
+
 
 @pytest.mark.parametrize("platform", ["telegram", "web"])
 async def test_report_replying_to_photo_and_buttons(harness_factory, platform: str) -> None:
