@@ -290,7 +290,7 @@ async def test_daily_limit_and_duplicates(harness_factory, platform: str) -> Non
 async def _round(h: Harness) -> None:
     """Let the scheduler do its round for the current instant and the outbox send."""
     now = h.clock.now()
-    for _ in range(200):
+    for _ in range(500):
         await asyncio.sleep(0.01)
         if not any(r.remind_at is not None and r.remind_at <= now for r in await reports(h)):
             break
@@ -315,7 +315,7 @@ async def _stop(h: Harness) -> None:
 
 async def wait_reminders(h: Harness, count: int) -> list[str]:
     """Wait until the official has received ``count`` stale-report reminders."""
-    for _ in range(60):
+    for _ in range(120):
         if len(_reminders(h)) >= count:
             break
         await h.services.outbox.quiet()
@@ -369,8 +369,11 @@ async def test_stale_report_reminds_daily_across_restart(harness_factory, platfo
 
 async def test_album_photos_join_one_report(harness_factory) -> None:
     h = await harness_factory("telegram")
-    await h.say("/phananh Sạt lở bờ kênh xóm 5", user="resident", chat="group1",
-                photo=image_bytes((1, 2, 3)), album_id="alb1")
+    await open_dms(h, "official")
+    before = len(h.sent("dm", user="official"))
+    texts = await h.say("/phananh Sạt lở bờ kênh xóm 5", user="resident", chat="group1",
+                        photo=image_bytes((1, 2, 3)), album_id="alb1")
+    assert "phản ánh số 1" in texts[0] and "gộp" in texts[0], texts
     assert await h.say("", user="resident", chat="group1", photo=image_bytes((4, 5, 6)),
                        album_id="alb1") == []
     # someone else's photo in another album is not added to it
@@ -378,6 +381,15 @@ async def test_album_photos_join_one_report(harness_factory) -> None:
                 album_id="alb2")
     (report,) = await reports(h)
     assert [p.report_id for p in await photos(h)] == [report.id, report.id]
+    # the officials hear once the album is complete, with both photos
+    await h.services.outbox.quiet()
+    assert len(h.sent("dm", user="official")) == before
+    await h.clock.advance(2)
+    await settle(h, "dm", before + 3, user="official")
+    alert = h.messages("dm", user="official")[before:]  # an album of 2, then the text
+    assert [m["media"] for m in alert] == [True, True, False], alert
+    text = "\n".join(m["text"] for m in alert)
+    assert "Phản ánh mới số 1" in text and "Ảnh: 2" in text and "/xuly 1" in text, text
 
 
 async def test_zalo_caption_tag_in_group(harness_factory) -> None:

@@ -169,8 +169,9 @@ class TelegramMessenger:
             caption = render_html(message.title, caption_chunk)
             if len(caption_chunk) + title_len > CAPTION_LIMIT:
                 caption = render_html(message.title, "")
-            else:
+            elif len(media) == 1:
                 chunks = chunks[1:]
+            chunks = [c for c in chunks if c]  # an album's text follows it (not dropped)
             only = len(chunks) == 0
             for msg in await self._send_media(chat_id, media, caption,
                                               markup if only else None, message):

@@ -12,14 +12,18 @@ when it mentions the bot; ``/phananh`` as the caption works everywhere.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import to_local
 from bot.core.context import Context
 from bot.core.events import Attachment
 from bot.core.messenger import OutMessage
 from bot.core.router import Role, Router
+from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Chat, Person, Village
 from bot.db.sequences import next_number
@@ -63,6 +67,9 @@ router.on_start(register_stale_job)
 
 LOCATION_WINDOW = timedelta(minutes=30)
 """A location shared this long after a report is added to it."""
+ALBUM_WAIT_SECONDS = 2.0
+"""How long after an album's first photo the officials are told (its other photos join)."""
+_TASKS: set[asyncio.Task[None]] = set()
 MAX_DAYS = 30
 MAX_LIMIT = 50
 OPEN_LIST_LIMIT = 30
@@ -237,34 +244,59 @@ async def _new_report(
     photos = _add_photos(ctx, report, kept, PHOTO_REPORT)
     await repo.audit(ctx.session, now=ctx.now, action="phananh", person_id=person_id,
                      village_id=village.id, detail=f"#{number} {parsed.text}"[:500])
-    await _alert_officials(ctx, village, report, photos)
+    if report.album_key is None:
+        await ctx.session.flush()
+        await alert_officials(ctx.session, ctx.services, report.id or 0)
     private = ctx.msg.is_private or await private_chat_of(ctx.session, ctx.person) is not None
     await _commit(ctx)
     poke(ctx.services, report.remind_at)
-    await ctx.say("reports-saved", n=number, village=village.name, photos=len(photos))
+    if report.album_key is not None:
+        task = asyncio.create_task(_alert_album_later(ctx.services, report.id or 0))
+        _TASKS.add(task)
+        task.add_done_callback(_TASKS.discard)
+        await ctx.say("reports-saved-album", n=number, village=village.name)
+    else:
+        await ctx.say("reports-saved", n=number, village=village.name, photos=len(photos))
     await ctx.say("reports-saved-dm" if private else "reports-saved-no-dm", n=number)
 
 
-async def _alert_officials(
-    ctx: Context, village: Village, report: Report, photos: list[ReportPhoto]
-) -> None:
-    chats = await official_chats(ctx.session, village.id)
+async def alert_officials(session: AsyncSession, services: Services, report_id: int) -> int:
+    """Queue the new report (with its photos so far) to the officials' private chats, once;
+    return how many chats it goes to."""
+    report = await session.get(Report, report_id)
+    village = await session.get(Village, report.village_id) if report else None
+    reporter = await session.get(Person, report.person_id) if report else None
+    if report is None or village is None or reporter is None:
+        return 0
+    chats = await official_chats(session, village.id)
     if not chats:
         log.warning("report %s of village %s: no official has a private chat with the bot",
                     report.number, village.code)
-        return
-    group = not ctx.msg.is_private
-    title = (ctx.chat.title or ctx.msg.chat.title) if group else None
-    services, person = ctx.services, ctx.person
+        return 0
+    source = await session.get(Chat, report.source_chat_id) if report.source_chat_id else None
+    title = source.title if source is not None and report.source_is_group else None
+    photos = (await rq.photos_of(session, report_ids=[report_id])).get(report_id, [])
 
     def alert(chat: Chat) -> OutMessage:
         t = render.translator(services, chat)
-        source = title or t("reports-source-group" if group else "reports-source-private")
+        label = title or t("reports-source-group" if report.source_is_group
+                           else "reports-source-private")
         return render.official_alert(services, chat, report=report, village=village,
-                                     reporter=person, photos=photos, source=source)
+                                     reporter=reporter, photos=photos, source=label)
 
-    await fan_out(ctx.session, services, chats, alert, kind="phananh-new", ref_id=report.id,
-                  dedupe_key=f"phananh-new:{report.id}", author_id=person.id)
+    await fan_out(session, services, chats, alert, kind="phananh-new", ref_id=report_id,
+                  dedupe_key=f"phananh-new:{report_id}", author_id=reporter.id)
+    return len(chats)
+
+
+async def _alert_album_later(services: Services, report_id: int) -> None:
+    """Wait for the album's other photos (on the injected clock), then alert the officials."""
+    await services.clock.sleep(ALBUM_WAIT_SECONDS)
+    try:
+        async with services.db.session() as session:
+            await alert_officials(session, services, report_id)
+    except Exception:
+        log.exception("alerting the officials of album report %s failed", report_id)
 
 
 # ---------------------------------------------------------------- officials' list, detail, hide

@@ -24,6 +24,7 @@ reports-media-download = I could not download the photo, so I have not saved the
 reports-merged = You already sent this report (number { $n }); I merged it into report { $n } and added { $photos } photo(s).
 reports-limit = Each person may send at most { $limit } reports a day. Please send more tomorrow, or contact the village officials if it is urgent.
 reports-saved = Report number { $n } received ({ $photos } photo(s)) and passed to the officials of { $village }.
+reports-saved-album = Report number { $n } received; it goes to the officials of { $village } in a few seconds, with every photo sent together with it.
 reports-saved-dm = You will hear in your private chat each time report { $n } is acted on. Your name is not shown on the village's public page; to show it: /phananhcuatoi { $n } hienten
 reports-saved-no-dm = To hear when report { $n } is acted on, send /start to the bot in a private chat. See the status any time: /phananhcuatoi
 reports-location-added = Location added to report { $n }.

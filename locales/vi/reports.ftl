@@ -24,6 +24,7 @@ reports-media-download = Tôi chưa tải được ảnh nên chưa lưu phản 
 reports-merged = Phản ánh này bạn đã gửi (số { $n }), tôi gộp vào phản ánh số { $n } và thêm { $photos } ảnh.
 reports-limit = Mỗi người gửi tối đa { $limit } phản ánh một ngày. Xin gửi tiếp vào ngày mai, hoặc liên hệ cán bộ thôn nếu việc gấp.
 reports-saved = Đã nhận phản ánh số { $n } ({ $photos } ảnh) và chuyển tới cán bộ { $village }.
+reports-saved-album = Đã nhận phản ánh số { $n } và sẽ chuyển tới cán bộ { $village } sau ít giây; các ảnh gửi cùng lúc được gộp vào phản ánh này.
 reports-saved-dm = Bạn sẽ được báo tin trong tin nhắn riêng mỗi khi phản ánh số { $n } được xử lý. Tên bạn không hiện trên trang công khai của thôn; muốn hiện: /phananhcuatoi { $n } hienten
 reports-saved-no-dm = Để được báo tin khi phản ánh số { $n } được xử lý, hãy nhắn /start cho bot trong tin nhắn riêng. Xem tình trạng bất cứ lúc nào: /phananhcuatoi
 reports-location-added = Đã thêm vị trí vào phản ánh số { $n }.
