@@ -200,6 +200,9 @@ class Pipeline:
             return
         if await self._permit(ctx, command.role, command.name):
             await command.handler(ctx)
+            for router in self.routers:
+                for hook in router.after_command_hooks:
+                    await hook(ctx)
 
     async def _permit(self, ctx: Context, role: Role, action: str) -> bool:
         """Whether the sender holds ``role`` now; a refusal is audited and answered.

@@ -73,6 +73,7 @@ class Router:
     start_hooks: list[StartHook] = field(default_factory=list)
     stop_hooks: list[StartHook] = field(default_factory=list)
     settings: dict[str, SettingHandler] = field(default_factory=dict)
+    after_command_hooks: list[Handler] = field(default_factory=list)
 
     def include(self, *others: Router) -> Router:
         """Take over every registration of ``others`` (a feature split over several modules)."""
@@ -84,6 +85,7 @@ class Router:
             self.start_hooks.extend(other.start_hooks)
             self.stop_hooks.extend(other.stop_hooks)
             self.settings.update(other.settings)
+            self.after_command_hooks.extend(other.after_command_hooks)
         return self
 
     def command(
@@ -141,6 +143,11 @@ class Router:
         """Register a function that adds aiohttp routes (public pages, feeds)."""
         self.web_setups.append(setup)
         return setup
+
+    def after_command(self, hook: Handler) -> Handler:
+        """Register a coroutine run after any feature's command was allowed and handled."""
+        self.after_command_hooks.append(hook)
+        return hook
 
     def on_start(self, hook: StartHook) -> StartHook:
         """Register a coroutine run once at start-up (after migrations)."""
