@@ -162,6 +162,8 @@ class VillageBot:
             dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout)
         await self.telegram.start()
         self.services.messengers[Platform.TELEGRAM] = self.telegram.messenger
+        if not webhook:
+            self.web.polling["telegram"] = self.telegram.polling_alive
         self.services.bot_usernames[Platform.TELEGRAM] = self.telegram.username
         for locale in ("vi", "en"):
             everyone, officials = self._menus(locale)
@@ -189,6 +191,8 @@ class VillageBot:
             bot_name=s.zalo_bot_name)
         await self.zalo.start()
         self.services.messengers[Platform.ZALO] = self.zalo.messenger
+        if not webhook:
+            self.web.polling["zalo"] = self.zalo.polling_alive
         if webhook:
             assert s.zalo_webhook_secret is not None
             self.web.zalo_secret = s.zalo_webhook_secret.get_secret_value()

@@ -1,7 +1,17 @@
 """The feature registry: one package per feature, in routing order."""
 
 from bot.core.router import Router
-from handlers import announce, basics, faq, meetings, projects, reports, villages
+from handlers import (
+    announce,
+    basics,
+    faq,
+    households,
+    meetings,
+    polls,
+    projects,
+    reports,
+    villages,
+)
 
 FEATURES: list[Router] = [
     basics.router,
@@ -10,5 +20,7 @@ FEATURES: list[Router] = [
     meetings.router,
     reports.router,  # before projects: an official's #phananh photo is a report
     projects.router,
+    households.router,
+    polls.router,
     faq.router,  # last: its plain-question hook catches every private message
 ]

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, func, update
 from sqlmodel import col, select
@@ -54,34 +54,7 @@ class FireStats:
     late: int = 0
     skipped: int = 0
     recurring: int = 0
-    other: int = 0  # messages queued by the features' due jobs (:class:`DueJobs`)
-
-
-class DueJob(Protocol):
-    """A feature's own timed work run by the reminder scheduler (only on the leader).
-
-    ``next_due`` is read from the database after every round, so the schedule survives a
-    restart; ``fire_due`` must claim its rows with a conditional UPDATE (never twice).
-    """
-
-    async def next_due(self) -> datetime | None:
-        """The earliest instant something is due, or None."""
-        ...
-
-    async def fire_due(self, now: datetime) -> int:
-        """Do what is due at ``now``; return how many messages were queued."""
-        ...
-
-
-class DueJobs:
-    """The due jobs features registered (``services.component(DueJobs, DueJobs).add(job)``)."""
-
-    def __init__(self) -> None:
-        self.jobs: list[DueJob] = []
-
-    def add(self, job: DueJob) -> None:
-        """Run ``job`` in every scheduler round from now on."""
-        self.jobs.append(job)
+    jobs: int = 0  # rows fired by features' due jobs (poll deadlines …)
 
 
 async def _outbox_fan_out(session: AsyncSession, services: Services, chats: list[Chat],
@@ -107,11 +80,15 @@ class ReminderService:
             recur = (await session.exec(select(func.min(RecurringNotice.next_fire_at)).where(
                 col(RecurringNotice.active).is_(True)))).first()
         times = [_aware(t) for t in (first, recur) if t is not None]
-        for job in self.services.component(DueJobs, DueJobs).jobs:
-            due = await job.next_due()
+        for job in self._jobs():
+            due = await job.next_due(self.services)
             if due is not None:
                 times.append(_aware(due))
         return min(times) if times else None
+
+    def _jobs(self) -> list[Any]:
+        commands = getattr(self.services, "commands", None)  # unset for a bare service
+        return list(commands.due_jobs) if commands is not None else []
 
     # ------------------------------------------------------------------ firing
     async def fire_due(self, now: datetime) -> FireStats:
@@ -121,12 +98,12 @@ class ReminderService:
             pass
         while await self._recurring_batch(now, stats):
             pass
-        for job in self.services.component(DueJobs, DueJobs).jobs:
+        for job in self._jobs():
             try:
-                stats.other += await job.fire_due(now)
-            except Exception:  # one feature's fault must not stop meeting reminders
-                log.exception("due job %r failed", job)
-        if stats.sent or stats.skipped or stats.recurring or stats.other:
+                stats.jobs += await job.fire(self.services, now)
+            except Exception:
+                log.exception("due job %s failed; it runs again next round", job.name)
+        if stats.sent or stats.skipped or stats.recurring or stats.jobs:
             log.info("reminders fired: %s", stats)
         return stats
 

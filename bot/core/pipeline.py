@@ -96,7 +96,7 @@ class Pipeline:
             known = None if msg.migrated_to else await repo.load_known(
                 session, msg.chat, msg.sender, self.known_cache)
             dedupe = self._needs_dedupe(msg)
-            if known is not None and not dedupe and not session.dirty:
+            if known is not None and not dedupe and known.member and not session.dirty:
                 # nothing to write before the handler: no lock, no commit, no round trip
                 chat, person, roles, village = (known.chat, known.person, known.roles,
                                                 known.village)
@@ -126,6 +126,8 @@ class Pipeline:
                     else:
                         chat, person, roles, village = (known.chat, known.person, known.roles,
                                                         known.village)
+                    if known is None or not known.member:
+                        await repo.add_member(session, chat, person, now)
                     await session.commit()
             ctx = Context(
                 msg=msg, services=services, messenger=messenger, session=session, chat=chat,

@@ -43,14 +43,16 @@ def _secret_ok(request: web.Request, header: str, expected: str | None) -> bool:
     if not expected:
         return False
     given = request.headers.get(header, "")
-    return hmac.compare_digest(given.encode(), expected.encode())
+    # aiohttp keeps undecodable header bytes as surrogates: they can never match the secret
+    given_bytes = given.encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(given_bytes, expected.encode())
 
 
 async def _json_body(request: web.Request) -> Any:
     try:
         raw = await request.read()
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: absurdly deep
         return None
 
 
@@ -66,6 +68,8 @@ class WebServer:
         self.zalo_feed: Feed | None = None
         self.zalo_secret: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        # platform name -> "is its polling loop running?" (only platforms that poll)
+        self.polling: dict[str, Callable[[], bool]] = {}
         self.app.on_response_prepare.append(_security_headers)
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -89,9 +93,13 @@ class WebServer:
             db = "ok"
         except Exception as exc:
             db = f"error: {type(exc).__name__}"
-        body = {"status": "ok" if db == "ok" else "degraded", "database": db,
-                "platforms": sorted(p.value for p in self.services.messengers)}
-        return web.json_response(body, status=200 if db == "ok" else 503)
+        polling = {name: "alive" if alive() else "dead" for name, alive in self.polling.items()}
+        healthy = db == "ok" and "dead" not in polling.values()
+        body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "database": db,
+                                "platforms": sorted(p.value for p in self.services.messengers)}
+        if polling:
+            body["polling"] = polling
+        return web.json_response(body, status=200 if healthy else 503)
 
     async def telegram_webhook(self, request: web.Request) -> web.Response:
         """Telegram webhook: secret header, JSON update, queued for PTB."""
@@ -122,10 +130,18 @@ class WebServer:
         inner = body.get("result", body) if isinstance(body, dict) else None
         if not isinstance(inner, dict) or not isinstance(inner.get("message"), dict):
             return web.json_response({"message": "Bad Request"}, status=400)
-        task = asyncio.create_task(self.zalo_feed(body))
+        task = asyncio.create_task(self._feed_zalo(body))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return web.json_response({"message": "Success"})
+
+    async def _feed_zalo(self, body: Any) -> None:
+        """Handle one answered Zalo webhook; nothing escapes into the background task."""
+        assert self.zalo_feed is not None
+        try:
+            await self.zalo_feed(body)
+        except Exception:
+            log.exception("Zalo webhook update failed after it was answered")
 
     async def media_file(self, request: web.Request) -> web.StreamResponse:
         """A stored photo or video (never a symlink: see :meth:`MediaStore.path`)."""

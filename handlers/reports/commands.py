@@ -31,7 +31,7 @@ from bot.db.villages import official_chats, private_chat_of
 from bot.delivery.outbox import fan_out
 from handlers.projects.media import KeepError, Kept, keep_attachment
 from handlers.reports import queries as rq
-from handlers.reports import render
+from handlers.reports import render, schedule
 from handlers.reports.models import (
     DOING,
     DONE,
@@ -58,12 +58,12 @@ from handlers.reports.parse import (
     parse_report,
     text_key,
 )
-from handlers.reports.schedule import next_reminder, poke, register_stale_job
+from handlers.reports.schedule import next_reminder, poke
 
 log = logging.getLogger(__name__)
 
 router = Router("reports")
-router.on_start(register_stale_job)
+router.due("phananh-stale", schedule.next_due, schedule.fire_due)
 
 LOCATION_WINDOW = timedelta(minutes=30)
 """A location shared this long after a report is added to it."""

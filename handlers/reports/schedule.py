@@ -2,8 +2,8 @@
 reminds the village's officials once a day until someone acts.
 
 Each open report keeps its next reminder instant in ``report.remind_at`` (the database is the
-schedule).  :class:`StaleReports` is a due job of the reminder scheduler (only the leader runs
-it, rebuilt from the database at every start): each round claims the due rows with a
+schedule).  :func:`fire_due` is a due job of the reminder scheduler (``router.due``; only the
+leader runs it, rebuilt from the database at every start): each round claims the due rows with a
 conditional UPDATE (``remind_at`` unchanged, still open), moves them one day on, and sends ONE
 digest per village to the officials' private chats through the outbox.  Reminders never ring
 at night: an instant between 21:00 and 07:00 in Vietnam moves to 07:00.
@@ -24,7 +24,6 @@ from bot.delivery.outbox import fan_out
 from handlers.reports import queries as rq
 from handlers.reports import render
 from handlers.reports.models import Report
-from scheduler.reminders import DueJobs
 
 log = logging.getLogger(__name__)
 
@@ -62,53 +61,40 @@ def poke(services: Services, when: datetime | None) -> None:
         services.scheduler.poke(when)
 
 
-class StaleReports:
-    """The due job: daily digests of untouched open reports."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
-    async def next_due(self) -> datetime | None:
-        """The earliest reminder instant of any open report."""
-        async with self.services.db.session() as session:
-            due = await rq.next_remind_at(session)
-        return _aware(due) if due is not None else None
-
-    def _digest(
-        self, village: Village, reports: list[Report], now: datetime
-    ) -> Callable[[Chat], OutMessage]:
-        services, days = self.services, rq.stale_days(village)
-        return lambda chat: render.stale_digest(services, chat, village=village, reports=reports,
-                                                now=now, days=days)
-
-    async def fire_due(self, now: datetime) -> int:
-        """Claim the due reminders and queue one digest per village; return messages queued."""
-        queued = 0
-        async with self.services.db.session() as session:
-            rows = await rq.due_reminders(session, now=now, limit=BATCH)
-            by_village: dict[int, list[Report]] = {}
-            for report in rows:
-                following = daytime(now + AGAIN_AFTER)
-                if await rq.claim_reminder(session, report=report, now=now,
-                                           following=following):
-                    by_village.setdefault(report.village_id, []).append(report)
-            for village_id, reports in by_village.items():
-                village = await session.get(Village, village_id)
-                chats = await official_chats(session, village_id)
-                if village is None or not chats:
-                    continue
-                await fan_out(session, self.services, chats,
-                              self._digest(village, reports, now), kind="phananh-stale",
-                              ref_id=village_id,
-                              dedupe_key=f"phananh-stale:{village_id}:{now.isoformat()}")
-                queued += len(chats)
-        if queued:
-            log.info("stale-report reminders queued: %s", queued)
-        return queued
+async def next_due(services: Services) -> datetime | None:
+    """The earliest reminder instant of any open report."""
+    async with services.db.session() as session:
+        due = await rq.next_remind_at(session)
+    return _aware(due) if due is not None else None
 
 
-async def register_stale_job(services: Services) -> None:
-    """Start-up: run :class:`StaleReports` in every reminder round (after the meetings start
-    the scheduler), and wake it so the first round sees this job."""
-    services.component(DueJobs, DueJobs).add(StaleReports(services))
-    poke(services, None)
+def _digest(
+    services: Services, village: Village, reports: list[Report], now: datetime
+) -> Callable[[Chat], OutMessage]:
+    days = rq.stale_days(village)
+    return lambda chat: render.stale_digest(services, chat, village=village, reports=reports,
+                                            now=now, days=days)
+
+
+async def fire_due(services: Services, now: datetime) -> int:
+    """Claim the due reminders and queue one digest per village; return messages queued."""
+    queued = 0
+    async with services.db.session() as session:
+        rows = await rq.due_reminders(session, now=now, limit=BATCH)
+        by_village: dict[int, list[Report]] = {}
+        for report in rows:
+            following = daytime(now + AGAIN_AFTER)
+            if await rq.claim_reminder(session, report=report, now=now, following=following):
+                by_village.setdefault(report.village_id, []).append(report)
+        for village_id, reports in by_village.items():
+            village = await session.get(Village, village_id)
+            chats = await official_chats(session, village_id)
+            if village is None or not chats:
+                continue
+            await fan_out(session, services, chats, _digest(services, village, reports, now),
+                          kind="phananh-stale", ref_id=village_id,
+                          dedupe_key=f"phananh-stale:{village_id}:{now.isoformat()}")
+            queued += len(chats)
+    if queued:
+        log.info("stale-report reminders queued: %s", queued)
+    return queued
