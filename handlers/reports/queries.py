@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
@@ -126,8 +127,8 @@ async def claim_reminder(
 
 
 async def reschedule_open(
-    session: AsyncSession, *, village_id: int, remind_at
-) -> list[Report]:  # type: ignore[no-untyped-def]
+    session: AsyncSession, *, village_id: int, remind_at: Callable[[Report], datetime]
+) -> list[Report]:
     """Recompute the reminder of every open report (``remind_at(report)``) after a setting."""
     rows = await open_reports(session, village_id=village_id)
     for report in rows:
