@@ -407,7 +407,8 @@ async def test_help_lists_report_commands(harness_factory, platform: str) -> Non
     resident = "\n".join(await h.say("/trogiup", user="resident", chat="dm"))
     assert "/phananh" in resident and "/phananhcuatoi" in resident and "/xong" not in resident
     official = "\n".join(await h.say("/trogiup", user="official", chat="dm"))
-    assert all(f"/{c} —" in official for c in ("xuly", "xong", "tuchoi")), official
+    # (on Zalo the officials' commands are listed by name only, so help stays one message)
+    assert all(f"/{c}" in official for c in ("xuly", "xong", "tuchoi")), official
     settings = "\n".join(await h.say("/caidat", user="official", chat="group1"))
     assert "/caidat phananh 3" in settings
     usage = await h.say("/phananh", user="resident", chat="group1")
