@@ -19,7 +19,9 @@ SUBCOMMANDS = ["/faq xoa {n}", "/faq sua {n} Tại công an xã", "/nhacdinhky x
                "/danhsachungho duongbt {n}", "/ungho duongbt -1000 {n} nhập nhầm",
                "/doihop {n} 20h chủ nhật tuần sau", "/traloi {n} Mang căn cước",
                "/ho sua {n} Xóm 1 | Nguyễn Văn A", "/ho xoa {n}", "/ho duyet {n}", "/ho trang {n}",
-               "/bieuquyet xacnhan {n}", "/bieuquyet huy {n}", "/chon {n} 1", "/chon 1 {n}"]
+               "/bieuquyet xacnhan {n}", "/bieuquyet huy {n}", "/chon {n} 1", "/chon 1 {n}",
+               "/xuly {n} đã cử người", "/xong {n} đã sửa", "/tuchoi {n} trùng",
+               "/phananhcuatoi {n} anten", "/phananh {n}"]
 BUTTON_FORMS = ["{p}:{n}", "{p}:ok:{n}", "{p}:no:{n}", "{p}:yes:{n}", "{p}:{n}:1", "{p}:1:{n}"]
 SETUP = ["/taohop 19h thứ 7 tuần sau | nhà văn hoá | họp dân",
          "/congtrinh tao Đường bê tông xóm 3 | duongbt | 500 triệu",

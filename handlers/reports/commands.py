@@ -29,6 +29,7 @@ from bot.db.models import Chat, Person, Village
 from bot.db.sequences import next_number
 from bot.db.villages import official_chats, private_chat_of
 from bot.delivery.outbox import fan_out
+from bot.text.numbers import db_id, parse_number
 from handlers.projects.media import KeepError, Kept, keep_attachment
 from handlers.reports import queries as rq
 from handlers.reports import render, schedule
@@ -99,8 +100,9 @@ async def phananh(ctx: Context) -> None:
             return
         await _hide(ctx, rest, hide=word in HIDE_WORDS)
         return
-    if args.lstrip("#").isdigit() and not attachments:
-        await _show(ctx, int(args.lstrip("#")))
+    shown = parse_number(args)
+    if shown is not None and not attachments:
+        await _show(ctx, shown)
         return
     await _new_report(ctx, parse_report(args), attachments)
 
@@ -478,7 +480,8 @@ async def _tell_group(ctx: Context, report: Report) -> None:
 async def button(ctx: Context) -> None:
     """``rp:doing:<id>`` (take it on) and ``rp:hide:<id>`` (hide it from the public page)."""
     _prefix, action, ident = [*(ctx.msg.button or "").split(":"), "", ""][:3]
-    report = await ctx.session.get(Report, int(ident)) if ident.isdigit() else None
+    number = parse_number(ident)
+    report = await ctx.session.get(Report, db_id(number)) if number is not None else None
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)
     if report is None:
@@ -564,9 +567,9 @@ async def caidat_phananh(ctx: Context, args: str) -> None:
         await ctx.say("reports-setting-show", village=village.name, days=rq.stale_days(village),
                       limit=rq.daily_limit(village))
         return
-    if word.isdigit():
+    if parse_number(word) is not None:
         word, rest = "nhac", word
-    value = int(rest) if rest.isdigit() else 0
+    value = parse_number(rest) or 0
     if word in DAYS_WORDS and 1 <= value <= MAX_DAYS:
         setting = rq.SETTING_STALE_DAYS
     elif word in LIMIT_WORDS and 1 <= value <= MAX_LIMIT:

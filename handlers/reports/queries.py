@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Village
+from bot.text.numbers import db_id
 from handlers.reports.models import OPEN, PHOTO_REPORT, Report, ReportPhoto
 
 DEFAULT_STALE_DAYS = 3
@@ -35,7 +36,7 @@ def daily_limit(village: Village | None) -> int:
 async def by_number(session: AsyncSession, *, village_id: int, number: int) -> Report | None:
     """The village's report number ``number``."""
     return (await session.exec(select(Report).where(
-        Report.village_id == village_id, Report.number == number))).first()
+        Report.village_id == village_id, Report.number == db_id(number)))).first()
 
 
 async def by_album(session: AsyncSession, *, album_key: str) -> Report | None:
