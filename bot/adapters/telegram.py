@@ -58,13 +58,16 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
+from bot.delivery.ratelimit import TELEGRAM_LIMITS
 from bot.text.split import split_text
 
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
 TELEGRAM_CAPS = Capabilities(max_text=4096, buttons=True, pin=True, edit=True, video=True,
-                             albums=True, photo_url_only=False)
+                             albums=True, photo_url_only=False, reuses_file_ids=True,
+                             group_chat_prefixes=("-", "@"), flood_limits=TELEGRAM_LIMITS)
+CAPABILITIES = TELEGRAM_CAPS  # what bot.adapters.capabilities_of answers
 
 Dispatch = Callable[[IncomingMessage], Awaitable[object]]
 

@@ -27,8 +27,10 @@ from bot.i18n import Translator
 from bot.media import MediaStore
 from bot.text.split import split_text
 
+DM_PREFIX = "dm-"  # a private chat of the simulator is "dm-<user id>"
 WEB_CAPS = Capabilities(max_text=4096, buttons=True, pin=False, edit=True, video=True,
-                        albums=True, photo_url_only=False)
+                        albums=True, photo_url_only=False, private_chat_prefix=DM_PREFIX)
+CAPABILITIES = WEB_CAPS  # what bot.adapters.capabilities_of answers
 MAX_UPLOADS = 50
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.toml"
 PAGE = Path(__file__).resolve().parent.parent / "web" / "static" / "webchat.html"
@@ -154,7 +156,7 @@ class WebChat:
         """A group from the demo, or the private chat of ``user_id``."""
         if chat_id in self.groups:
             return ChatRef(Platform.WEB, chat_id, is_group=True, title=self.groups[chat_id])
-        return ChatRef(Platform.WEB, f"dm-{user_id}", is_group=False)
+        return ChatRef(Platform.WEB, f"{DM_PREFIX}{user_id}", is_group=False)
 
     def setup(self, app: web.Application) -> None:
         """Add the page and API routes."""

@@ -38,12 +38,14 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
+from bot.delivery.ratelimit import ZALO_LIMITS
 from bot.text.split import split_text
 
 log = logging.getLogger(__name__)
 
 ZALO_CAPS = Capabilities(max_text=2000, buttons=False, pin=False, edit=False, video=False,
-                         albums=False, photo_url_only=True)
+                         albums=False, photo_url_only=True, flood_limits=ZALO_LIMITS)
+CAPABILITIES = ZALO_CAPS  # what bot.adapters.capabilities_of answers
 
 
 class ZaloApiError(ZaloError):

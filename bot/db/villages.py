@@ -21,7 +21,6 @@ TAG_RE = re.compile(r"[a-z0-9-]{1,40}")
 PLATFORMS = ("telegram", "zalo", "web")
 COMMUNE = "xa"  # the code that means "the whole commune" in /capquyen and /thuhoiquyen
 SETTING_TG_ADMINS = "telegram_admins_are_officials"
-WEB_DM_PREFIX = "dm-"  # bot/adapters/webchat.py: ChatRef(WEB, f"dm-{user_id}")
 
 
 
@@ -173,9 +172,12 @@ async def village_officials(
 
 async def private_chat_of(session: AsyncSession, person: Person) -> Chat | None:
     """The person's active private chat with the bot, if they ever wrote to it."""
+    from bot.adapters import capabilities_of  # the platform registry (no SDK import)
+
     ids = [person.external_id]
-    if person.platform == "web":  # the web chat names private chats "dm-<user>"
-        ids.append(f"{WEB_DM_PREFIX}{person.external_id}")
+    prefix = capabilities_of(person.platform).private_chat_prefix
+    if prefix:  # the web chat names private chats "dm-<user>"
+        ids.append(f"{prefix}{person.external_id}")
     return (await session.exec(select(Chat).where(
         Chat.platform == person.platform, col(Chat.external_id).in_(ids),
         col(Chat.is_group).is_(False), col(Chat.active).is_(True)))).first()

@@ -33,7 +33,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import VN_TZ
-from bot.core.events import Platform
 from bot.core.messenger import (
     Button,
     Media,
@@ -55,7 +54,7 @@ from bot.delivery.models import (
     OutboxItem,
     PlatformPause,
 )
-from bot.delivery.ratelimit import NO_LIMITS, TELEGRAM_LIMITS, ZALO_LIMITS, Limits, RateLimiter
+from bot.delivery.ratelimit import NO_LIMITS, Limits, RateLimiter
 from bot.text.split import split_text
 
 if TYPE_CHECKING:
@@ -63,11 +62,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LIMITS: dict[str, Limits] = {
-    Platform.TELEGRAM.value: TELEGRAM_LIMITS,
-    Platform.ZALO.value: ZALO_LIMITS,
-    Platform.WEB.value: NO_LIMITS,
-}
 REPORT_KIND = "report"
 PAUSE_KIND = "platform-paused"
 
@@ -289,7 +283,7 @@ class Outbox:
     ) -> None:
         self.services = services
         self.poll_interval = poll_interval
-        self.limits = {**DEFAULT_LIMITS, **(limits or {})}
+        self.limits = dict(limits or {})  # overrides of the messengers' flood_limits
         self.lease = timedelta(seconds=lease_seconds)
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -366,7 +360,8 @@ class PlatformWorker:
         self.platform = platform
         self.messenger = messenger
         self.clock = self.services.clock
-        self.limiter = RateLimiter(outbox.limits.get(platform, NO_LIMITS), self.clock)
+        limits = outbox.limits.get(platform) or messenger.capabilities.flood_limits
+        self.limiter = RateLimiter(limits or NO_LIMITS, self.clock)
         # PostgreSQL: several processes drain the outbox, so the platform's budgets live in
         # the database (bot/sharedrate.py), spent in the claiming transaction.  The in-memory
         # limiter still runs (it only ever sees a subset of the sends, so it is never looser).
@@ -438,9 +433,8 @@ class PlatformWorker:
 
     # -------------------------------------------------------------- claiming
     def _is_group(self, item: OutboxItem) -> bool:
-        if self.platform == Platform.TELEGRAM.value:
-            return item.chat_external_id.startswith(("-", "@"))
-        return False
+        prefixes = self.messenger.capabilities.group_chat_prefixes
+        return bool(prefixes) and item.chat_external_id.startswith(prefixes)
 
     async def _claim(self) -> tuple[OutboxItem, int] | float | None:
         """Mark the next sendable row ``sending`` (committed); else seconds to wait."""

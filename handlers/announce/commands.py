@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Context
-from bot.core.events import Attachment, Platform
+from bot.core.events import Attachment
 from bot.core.messenger import Button, Media, OutMessage, SendError
 from bot.core.router import Role, Router
 from bot.core.services import Services
@@ -41,7 +41,6 @@ DRAFT_TTL = timedelta(hours=1)
 LATEST = 5
 PIN_WORDS = {"ghim", "pin"}
 COMMUNE_TAGS = {"xa", "toanxa"}
-BUTTON_PLATFORMS = {Platform.TELEGRAM.value, Platform.WEB.value}
 
 
 # ---------------------------------------------------------------- parsing
@@ -144,8 +143,9 @@ def _media_for(notice: Notice, services: Services, platform: str) -> tuple[Media
         return ()
     store = services.media
     path = store.path(name)
-    file_id = data.get("file_id") if platform == Platform.TELEGRAM.value else None
-    if platform == Platform.ZALO.value:
+    caps = services.capabilities(platform)
+    file_id = data.get("file_id") if caps.reuses_file_ids else None
+    if caps.photo_url_only:
         return (Media(url=store.url(name)),)
     return (Media(file_id=file_id, path=str(path) if path else None, url=store.url(name)),)
 
@@ -167,7 +167,7 @@ def render_notice(
     text = f"{notice.text}\n\n{footer}"
     buttons: tuple[tuple[Button, ...], ...] = ()
     if with_ack and notice.id is not None:
-        if platform in BUTTON_PLATFORMS:
+        if services.capabilities(platform).buttons:
             buttons = ((_ack_button(services, locale, notice.id, 0),),)
         else:
             text += "\n\n" + t(locale, "announce-ack-hint", id=notice.id)
@@ -214,7 +214,7 @@ async def _store_photo(ctx: Context, att: Attachment) -> dict[str, str] | str:
     except SendError as exc:
         return "announce-photo-too-big" if "too big" in exc.detail else "announce-photo-failed"
     media = {"name": stored.name}
-    if ctx.msg.platform is Platform.TELEGRAM:
+    if ctx.messenger.capabilities.reuses_file_ids:
         media["file_id"] = att.ref
     return media
 

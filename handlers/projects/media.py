@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import to_local
 from bot.core.events import Attachment, ChatRef, Platform
-from bot.core.messenger import Media, Messenger, OutMessage, SendError, SendErrorKind
+from bot.core.messenger import Capabilities, Media, Messenger, OutMessage, SendError, SendErrorKind
 from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Chat, Village
@@ -52,9 +52,9 @@ class KeepError(Exception):
         self.code = code
 
 
-def private_chat_id(platform: str, user_id: str) -> str:
+def private_chat_id(caps: Capabilities, user_id: str) -> str:
     """The private chat id of a platform user (the web chat prefixes ``dm-``)."""
-    return f"dm-{user_id}" if platform == Platform.WEB.value else user_id
+    return f"{caps.private_chat_prefix}{user_id}"
 
 
 def check_attachment(att: Attachment, max_bytes: int) -> None:
@@ -73,14 +73,14 @@ async def keep_attachment(
 ) -> Kept:
     """Download and store one attachment now; raise KeepError with a reason code."""
     check_attachment(att, max_bytes)
-    telegram = messenger.platform is Platform.TELEGRAM
-    file_id = att.ref if telegram else None
+    reuses = messenger.capabilities.reuses_file_ids
+    file_id = att.ref if reuses else None
     if att.kind == "video":
         try:
             data = await messenger.download(att, max_bytes * 5)
             return Kept(store.save_video(data).name, "video", file_id)
         except (SendError, MediaError) as exc:
-            if telegram:  # Telegram keeps it for us: re-send by file_id, link nothing
+            if reuses:  # the platform keeps it for us (Telegram): re-send by file_id, link nothing
                 log.info("video kept by file_id only: %s", exc)
                 return Kept(None, "video", file_id)
             raise KeepError("too-big") from exc
@@ -133,7 +133,7 @@ def render_update(
                 notes.append(i18n.t(locale, "projects-photo-no-url"))
             continue
         path = store.path(item.name) if item.name else None
-        file_id = item.file_id if chat.platform == Platform.TELEGRAM.value else None
+        file_id = item.file_id if messenger.capabilities.reuses_file_ids else None
         if file_id or path:
             out.append(Media(kind=item.kind, file_id=file_id,
                              path=str(path) if path and not file_id else None))
