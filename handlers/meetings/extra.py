@@ -22,7 +22,6 @@ from handlers.meetings import queries as mrepo
 from handlers.meetings.ics import build_calendar, feed_window_start
 from handlers.meetings.models import RecurringNotice
 from handlers.meetings.render import duration
-from scheduler import ReminderScheduler, ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,9 @@ async def start_reminders(services: Services) -> None:
     """Own the reminder scheduler; rebuild it from the database."""
     # Only the elected leader runs it (PostgreSQL advisory lock; on SQLite always this process):
     # a new leader rebuilds from the database, and firing is a conditional UPDATE, never twice.
+    # Imported here: the scheduler engine imports this feature's rules (a cycle at import time).
+    from scheduler import ReminderScheduler, ReminderService
+
     scheduler = LeaderScheduler(ReminderScheduler(ReminderService(services), services.clock),
                                 services.db)
     services.scheduler = scheduler
