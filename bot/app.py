@@ -7,10 +7,12 @@ import gc
 import logging
 import signal
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from bot import logsafe
+from bot.adapters import PLATFORMS, Running
 from bot.clock import Clock, SystemClock
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.core.events import IncomingMessage, Platform
 from bot.core.messenger import Messenger
 from bot.core.pipeline import Pipeline
@@ -21,6 +23,11 @@ from bot.delivery.outbox import Outbox
 from bot.i18n import Translator
 from bot.media import MediaStore
 from bot.web.server import WebServer
+
+if TYPE_CHECKING:
+    from bot.adapters.telegram import TelegramAdapter
+    from bot.adapters.webchat import WebChat
+    from bot.adapters.zalo import ZaloAdapter
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +46,8 @@ class VillageBot:
             routers = FEATURES
         self.settings = settings
         self.routers = routers
-        logsafe.protect(secret.get_secret_value() for secret in (
-            settings.telegram_bot_token, settings.zalo_bot_token,
-            settings.telegram_webhook_secret, settings.zalo_webhook_secret) if secret is not None)
+        logsafe.protect(secret.get_secret_value() for spec in PLATFORMS
+                        for secret in spec.secrets(settings) if secret is not None)
         self.db = Database(settings.database_url)
         self.media = MediaStore(settings.media_dir, settings.public_base_url,
                                 settings.max_photo_bytes)
@@ -50,10 +56,8 @@ class VillageBot:
                                  media=self.media)
         self.pipeline = Pipeline(self.services, routers)
         self.web = WebServer(self.services, self.media)
-        self.telegram = None
-        self.zalo = None
-        self.webchat = None
-        self._webchat_demo = webchat_demo
+        self.adapters: dict[Platform, Running] = {}
+        self.webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
@@ -64,12 +68,9 @@ class VillageBot:
         """Migrate, start every configured platform and feature, then listen."""
         s = self.settings
         await self.db.upgrade()
-        if s.web_chat_enabled:
-            await self._start_webchat()
-        if s.telegram_bot_token is not None:
-            await self._start_telegram()
-        if s.zalo_bot_token is not None:
-            await self._start_zalo()
+        for spec in PLATFORMS:
+            if spec.enabled(s):
+                self.adapters[spec.platform] = await spec.start(self)
         # the outbox first: features' start hooks (reminders) may already send
         self.services.outbox = Outbox(self.services)
         await self.services.outbox.start()
@@ -81,22 +82,8 @@ class VillageBot:
         log.info("listening on http://%s:%s (platforms: %s)", s.web_host, port,
                  ", ".join(p.value for p in self.services.messengers) or "none")
 
-    async def _start_webchat(self) -> None:
-        from bot.adapters.webchat import WebChat, WebChatMessenger
-        from bot.runtime.demo import seed_demo
-
-        messenger = WebChatMessenger(self.media)
-        self.webchat = WebChat(messenger=messenger, dispatch=self.dispatch,
-                               i18n=self.services.i18n, clock=self.services.clock,
-                               locale=self.settings.default_locale, demo=self._webchat_demo)
-        self.webchat.setup(self.web.app)
-        self.services.messengers[Platform.WEB] = messenger
-        self.services.bot_usernames[Platform.WEB] = "villagebot"
-        self.services.admins = self.services.admins | {("web", "admin")}
-        if self.settings.demo_data:
-            await seed_demo(self.services)
-
-    def _menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    def menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(everyone's, officials') command menus in ``locale``, for platforms that show one."""
         everyone, officials = [], []
         for cmd in self.pipeline.table.commands:
             if not cmd.menu or cmd.help_key is None or cmd.role is Role.ADMIN:
@@ -105,53 +92,20 @@ class VillageBot:
             (everyone if cmd.role is Role.RESIDENT else officials).append(item)
         return everyone, officials
 
-    async def _start_telegram(self) -> None:
-        from bot.adapters.telegram import TelegramAdapter
+    @property
+    def telegram(self) -> TelegramAdapter | None:
+        """The running Telegram adapter (tests reach PTB through it)."""
+        return self.adapters.get(Platform.TELEGRAM)  # type: ignore[return-value]  # by key
 
-        s = self.settings
-        assert s.telegram_bot_token is not None
-        webhook = s.telegram_mode == "webhook"
-        if webhook and (not s.public_base_url or s.telegram_webhook_secret is None):
-            raise ConfigError("TELEGRAM_WEBHOOK_SECRET",
-                              "webhook mode needs PUBLIC_BASE_URL and a secret")
-        self.telegram = TelegramAdapter(
-            token=s.telegram_bot_token.get_secret_value(), api_base_url=s.telegram_api_base_url,
-            dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout)
-        await self.telegram.start()
-        self.services.messengers[Platform.TELEGRAM] = self.telegram.messenger
-        self.services.bot_usernames[Platform.TELEGRAM] = self.telegram.username
-        for locale in ("vi", "en"):
-            everyone, officials = self._menus(locale)
-            await self.telegram.set_commands(everyone, officials,
-                                             None if locale == "vi" else locale)
-        if webhook:
-            assert s.telegram_webhook_secret is not None
-            self.web.telegram_secret = s.telegram_webhook_secret.get_secret_value()
-            self.web.telegram_feed = self.telegram.feed
-            await self.telegram.set_webhook(f"{s.public_base_url}/webhook/telegram",
-                                            self.web.telegram_secret)
+    @property
+    def zalo(self) -> ZaloAdapter | None:
+        """The running Zalo adapter."""
+        return self.adapters.get(Platform.ZALO)  # type: ignore[return-value]  # by key
 
-    async def _start_zalo(self) -> None:
-        from bot.adapters.zalo import ZaloAdapter
-
-        s = self.settings
-        assert s.zalo_bot_token is not None
-        webhook = s.zalo_mode == "webhook"
-        if webhook and (not s.public_base_url or s.zalo_webhook_secret is None):
-            raise ConfigError("ZALO_WEBHOOK_SECRET",
-                              "webhook mode needs PUBLIC_BASE_URL and a secret")
-        self.zalo = ZaloAdapter(
-            token=s.zalo_bot_token.get_secret_value(), api_base_url=s.zalo_api_base_url,
-            dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout,
-            bot_name=s.zalo_bot_name)
-        await self.zalo.start()
-        self.services.messengers[Platform.ZALO] = self.zalo.messenger
-        if webhook:
-            assert s.zalo_webhook_secret is not None
-            self.web.zalo_secret = s.zalo_webhook_secret.get_secret_value()
-            self.web.zalo_feed = self.zalo.feed
-            await self.zalo.set_webhook(f"{s.public_base_url}/webhook/zalo",
-                                        self.web.zalo_secret)
+    @property
+    def webchat(self) -> WebChat | None:
+        """The running web chat simulator."""
+        return self.adapters.get(Platform.WEB)  # type: ignore[return-value]  # by key
 
     async def stop(self) -> None:
         """Stop features, platforms and the server; close the database."""
@@ -163,9 +117,8 @@ class VillageBot:
             if part is not None:
                 with suppress(Exception):
                     await part.stop()
-        for adapter in (self.telegram, self.zalo):
-            if adapter is not None:
-                await adapter.stop()
+        for adapter in self.adapters.values():
+            await adapter.stop()
         await self.web.stop()
         await self.db.close()
 

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -39,6 +40,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, T
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # pinned PTB 22.8
 
+from bot.adapters import Host
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.config import ConfigError
 from bot.core.events import (
@@ -60,6 +62,7 @@ from bot.core.messenger import (
 )
 from bot.delivery.ratelimit import TELEGRAM_LIMITS
 from bot.text.split import split_text
+from bot.web.server import json_body, secret_ok
 
 log = logging.getLogger(__name__)
 
@@ -511,3 +514,44 @@ class TelegramAdapter:
             await self.app.shutdown()
         except Exception:
             log.exception("error while stopping Telegram")
+
+
+async def webhook(request: web.Request, adapter: TelegramAdapter, secret: str) -> web.Response:
+    """``POST /webhook/telegram``: secret header, JSON update, queued for PTB."""
+    if not secret_ok(request, "X-Telegram-Bot-Api-Secret-Token", secret):
+        log.warning("Telegram webhook with a wrong or missing secret from %s", request.remote)
+        return web.json_response({"ok": False}, status=403)
+    body = await json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+        return web.json_response({"ok": False}, status=400)
+    try:
+        await adapter.feed(body)
+    except Exception as exc:
+        log.warning("malformed Telegram update: %s", exc)
+        return web.json_response({"ok": False}, status=400)
+    return web.json_response({"ok": True})
+
+
+async def start(host: Host) -> TelegramAdapter:
+    """Start PTB, register the menus and, in webhook mode, the webhook (``Platform.TELEGRAM``)."""
+    s = host.settings
+    assert s.telegram_bot_token is not None
+    is_webhook = s.telegram_mode == "webhook"
+    if is_webhook and (not s.public_base_url or s.telegram_webhook_secret is None):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET",
+                          "webhook mode needs PUBLIC_BASE_URL and a secret")
+    adapter = TelegramAdapter(
+        token=s.telegram_bot_token.get_secret_value(), api_base_url=s.telegram_api_base_url,
+        dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout)
+    await adapter.start()
+    host.services.messengers[Platform.TELEGRAM] = adapter.messenger
+    host.services.bot_usernames[Platform.TELEGRAM] = adapter.username
+    for locale in ("vi", "en"):
+        everyone, officials = host.menus(locale)
+        await adapter.set_commands(everyone, officials, None if locale == "vi" else locale)
+    if is_webhook:
+        assert s.telegram_webhook_secret is not None
+        secret = s.telegram_webhook_secret.get_secret_value()
+        host.web.add_webhook("telegram", lambda request: webhook(request, adapter, secret))
+        await adapter.set_webhook(f"{s.public_base_url}/webhook/telegram", secret)
+    return adapter

@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.adapters import Host
 from bot.clock import Clock
 from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, ReplyRef, UserRef
 from bot.core.messenger import Button, Capabilities, OutMessage, SendError, SendErrorKind, SentRef
@@ -158,6 +159,9 @@ class WebChat:
             return ChatRef(Platform.WEB, chat_id, is_group=True, title=self.groups[chat_id])
         return ChatRef(Platform.WEB, f"{DM_PREFIX}{user_id}", is_group=False)
 
+    async def stop(self) -> None:
+        """Nothing runs in the background: the page polls the server."""
+
     def setup(self, app: web.Application) -> None:
         """Add the page and API routes."""
         app.router.add_get("/", self.page)
@@ -265,3 +269,21 @@ def _sniff(data: bytes) -> str:
         if data.startswith(magic):
             return mime
     return "application/octet-stream"
+
+
+async def start(host: Host) -> WebChat:
+    """Serve the simulator on the app's web server (registry entry ``Platform.WEB``)."""
+    from bot.runtime.demo import seed_demo
+
+    services = host.services
+    messenger = WebChatMessenger(services.media)
+    chat = WebChat(messenger=messenger, dispatch=host.dispatch, i18n=services.i18n,
+                   clock=services.clock, locale=host.settings.default_locale,
+                   demo=host.webchat_demo)
+    chat.setup(host.web.app)
+    services.messengers[Platform.WEB] = messenger
+    services.bot_usernames[Platform.WEB] = "villagebot"
+    services.admins = services.admins | {("web", "admin")}
+    if host.settings.demo_data:
+        await seed_demo(services)
+    return chat
