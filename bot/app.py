@@ -7,7 +7,7 @@ import gc
 import logging
 import signal
 from contextlib import suppress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import logsafe
 from bot.adapters import PLATFORMS, Running
@@ -38,7 +38,7 @@ class VillageBot:
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None,
         routers: list[Router] | None = None,
-        webchat_demo: dict | None = None,
+        webchat_demo: dict[str, Any] | None = None,
     ) -> None:
         if routers is None:
             from handlers import FEATURES
@@ -84,7 +84,8 @@ class VillageBot:
 
     def menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(everyone's, officials') command menus in ``locale``, for platforms that show one."""
-        everyone, officials = [], []
+        everyone: list[tuple[str, str]] = []
+        officials: list[tuple[str, str]] = []
         for cmd in self.pipeline.table.commands:
             if not cmd.menu or cmd.help_key is None or cmd.role is Role.ADMIN:
                 continue

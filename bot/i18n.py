@@ -57,7 +57,7 @@ class Translator:
                 text, errors = bundle.format_pattern(message.value, _fluent_args(args))
                 for err in errors:
                     log.warning("translation %s/%s: %s", candidate, key, err)
-                return text
+                return str(text)
         log.warning("missing translation %s/%s", lang, key)
         return key
 

@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from telegram import (
@@ -220,11 +221,14 @@ class TelegramMessenger:
         if len(media) == 1:
             item = media[0]
             payload = self._input(item)
-            send = self.bot.send_video if item.kind == "video" else self.bot.send_photo
-            field = "video" if item.kind == "video" else "photo"
-            msg = await send(chat_id=chat_id, caption=caption or None, parse_mode="HTML",
-                             reply_markup=markup, disable_notification=message.silent,
-                             **{field: payload})
+            if item.kind == "video":
+                msg = await self.bot.send_video(
+                    chat_id=chat_id, video=payload, caption=caption or None, parse_mode="HTML",
+                    reply_markup=markup, disable_notification=message.silent)
+            else:
+                msg = await self.bot.send_photo(
+                    chat_id=chat_id, photo=payload, caption=caption or None, parse_mode="HTML",
+                    reply_markup=markup, disable_notification=message.silent)
             return [msg]
         from telegram import InputMediaPhoto, InputMediaVideo
 
@@ -238,12 +242,12 @@ class TelegramMessenger:
         return msgs
 
     @staticmethod
-    def _input(item: Media) -> object:
+    def _input(item: Media) -> str | bytes:
         if item.file_id:
             return item.file_id
         if item.path:
             return Path(item.path).read_bytes()
-        return item.url
+        return item.url or ""
 
     async def edit_buttons(
         self, chat_id: str, message_id: str, buttons: tuple[tuple[Button, ...], ...]
@@ -421,7 +425,7 @@ class TelegramAdapter:
         self.webhook = webhook
         self.poll_timeout = poll_timeout
         # aiohttp instead of PTB's default httpx: same wire format, less CPU per request
-        builder: ApplicationBuilder = (
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             Application.builder().token(token)
             .base_url(f"{api_base_url}/bot").base_file_url(f"{api_base_url}/file/bot")
             .request(AiohttpRequest(connect_timeout=10, read_timeout=20, write_timeout=20))
@@ -438,7 +442,8 @@ class TelegramAdapter:
     @property
     def username(self) -> str | None:
         """The bot's @username (after start)."""
-        return self.app.bot.username
+        username: str | None = self.app.bot.username
+        return username
 
     async def start(self, retry_delay: float = 2.0) -> None:
         """Initialise (retrying while the API is unreachable) and start receiving updates."""
@@ -484,7 +489,7 @@ class TelegramAdapter:
         except TelegramError as exc:
             log.warning("setMyCommands failed: %s", exc)
 
-    async def feed(self, data: dict) -> None:
+    async def feed(self, data: dict[str, Any]) -> None:
         """Queue a webhook update body (already JSON-decoded) for processing."""
         update = Update.de_json(data, self.app.bot)
         await self.app.update_queue.put(update)

@@ -69,7 +69,7 @@ class WebChatMessenger:
         entry["id"] = str(next(self._ids))
         entry["rev"] = next(self._revs)
         self.transcripts[chat_id].append(entry)
-        return entry["id"]
+        return str(entry["id"])
 
     async def send(self, chat_id: str, message: OutMessage) -> SentRef:
         """Append the bot's message (split like a platform would)."""
@@ -172,7 +172,9 @@ class WebChat:
 
     async def page(self, _request: web.Request) -> web.Response:
         """The simulator page (strings from locales)."""
-        t = lambda key: self.i18n.t(self.locale, key)  # noqa: E731
+        def t(key: str) -> str:
+            return self.i18n.t(self.locale, key)
+
         html = Template(PAGE.read_text(encoding="utf-8")).safe_substitute(
             lang=self.locale, title=t("webchat-title"), banner=t("webchat-banner"),
             who=t("webchat-who"), where=t("webchat-where"), send=t("webchat-send"),

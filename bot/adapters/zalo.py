@@ -52,7 +52,7 @@ ZALO_CAPS = Capabilities(max_text=2000, buttons=False, pin=False, edit=False, vi
 CAPABILITIES = ZALO_CAPS  # what bot.adapters.capabilities_of answers
 
 
-class ZaloApiError(ZaloError):
+class ZaloApiError(ZaloError):  # type: ignore[misc]  # the SDK ships no types
     """An ``ok:false`` answer from the Zalo Bot API."""
 
     def __init__(self, error_code: int, description: str) -> None:
@@ -61,11 +61,11 @@ class ZaloApiError(ZaloError):
         self.description = description
 
 
-class ZaloRequest(HTTPXRequest):
+class ZaloRequest(HTTPXRequest):  # type: ignore[misc]  # the SDK ships no types
     """The SDK's HTTPX request, but honouring ``ok:false`` envelopes."""
 
     @staticmethod
-    def parse_json_payload(payload: bytes) -> dict:
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
         """Decode the envelope; raise :class:`ZaloApiError` unless ``ok`` (408 = no update)."""
         try:
             data = json.loads(payload.decode("utf-8", "replace"))
@@ -96,7 +96,7 @@ def classify(exc: Exception) -> SendError:
     return SendError(SendErrorKind.TRANSIENT, str(exc))
 
 
-def unwrap(body: object) -> dict:
+def unwrap(body: object) -> dict[str, Any]:
     """Accept a webhook body wrapped ``{ok, result}`` or flat ``{event_name, message}``."""
     if isinstance(body, dict) and isinstance(body.get("result"), dict):
         body = body["result"]
@@ -105,7 +105,7 @@ def unwrap(body: object) -> dict:
     return body
 
 
-def to_incoming(event: dict, bot_id: str, names: list[str]) -> IncomingMessage | None:
+def to_incoming(event: dict[str, Any], bot_id: str, names: list[str]) -> IncomingMessage | None:
     """Normalise a raw Zalo event; None for the bot's own echoes and other bots."""
     raw = event["message"]
     sender, chat = raw.get("from") or {}, raw.get("chat") or {}

@@ -65,9 +65,9 @@ class Known:
 _KNOWN = (
     select(Chat, Person, OfficialRole, Village)
     .select_from(Chat)
-    .join(Person, and_(Person.platform == bindparam("sender_platform"),
-                       Person.external_id == bindparam("sender_id")))
-    .outerjoin(OfficialRole, and_(OfficialRole.person_id == Person.id,
+    .join(Person, and_(col(Person.platform) == bindparam("sender_platform"),
+                       col(Person.external_id) == bindparam("sender_id")))
+    .outerjoin(OfficialRole, and_(col(OfficialRole.person_id) == Person.id,
                                   col(OfficialRole.revoked_at).is_(None)))
     .outerjoin(Village, col(Village.id) == Chat.village_id)
     .where(Chat.platform == bindparam("chat_platform"), Chat.external_id == bindparam("chat_id"))
@@ -95,7 +95,7 @@ async def load_known(
         roles = [merge(role, load=False) for role in cached.roles]
     else:
         generation = cache.generation if cache is not None else 0
-        rows = (await session.exec(_KNOWN, params={  # type: ignore[call-overload]
+        rows = (await session.exec(_KNOWN, params={
             "chat_platform": chat.platform.value, "chat_id": chat.id,
             "sender_platform": sender.platform.value, "sender_id": sender.id})).all()
         if not rows:
@@ -133,7 +133,7 @@ async def mark_seen(
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(SeenMessage).values(**values).on_conflict_do_nothing()
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     return bool(result.rowcount)
 
 

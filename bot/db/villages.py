@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -155,14 +156,14 @@ async def village_officials(
     session: AsyncSession, village_id: int | None, *, include_commune: bool = True
 ) -> list[tuple[OfficialRole, Person]]:
     """Active roles in the village (and of the commune), village ones first."""
-    where = [col(OfficialRole.revoked_at).is_(None)]
+    where: list[ColumnElement[bool]] = [col(OfficialRole.revoked_at).is_(None)]
     if village_id is None:
         where.append(col(OfficialRole.village_id).is_(None))
     elif include_commune:
-        where.append((OfficialRole.village_id == village_id)
+        where.append((col(OfficialRole.village_id) == village_id)
                      | col(OfficialRole.village_id).is_(None))
     else:
-        where.append(OfficialRole.village_id == village_id)
+        where.append(col(OfficialRole.village_id) == village_id)
     rows = (await session.exec(
         select(OfficialRole, Person).join(Person, col(Person.id) == OfficialRole.person_id)
         .where(*where).order_by(col(OfficialRole.granted_at), col(OfficialRole.id)))).all()
@@ -252,9 +253,10 @@ async def revoke_roles(
     only_place: bool = False,
 ) -> list[OfficialRole]:
     """Revoke a person's active roles (all, or only the one in ``village_id`` if only_place)."""
-    where = [OfficialRole.person_id == person_id, col(OfficialRole.revoked_at).is_(None)]
+    where: list[ColumnElement[bool]] = [col(OfficialRole.person_id) == person_id,
+                                        col(OfficialRole.revoked_at).is_(None)]
     if only_place:
-        where.append(OfficialRole.village_id == village_id if village_id is not None
+        where.append(col(OfficialRole.village_id) == village_id if village_id is not None
                      else col(OfficialRole.village_id).is_(None))
     roles = list((await session.exec(select(OfficialRole).where(*where))).all())
     for role in roles:

@@ -168,11 +168,11 @@ async def fan_out(
                            not_before=not_before))
     if dedupe_key is None:
         if values:
-            await session.exec(insert(OutboxItem), params=values)  # type: ignore[call-overload]
+            await session.exec(insert(OutboxItem), params=values)
         total = len(values)
     else:
         for row in values:
-            result = await session.exec(  # type: ignore[call-overload]
+            result = await session.exec(
                 insert(OutboxItem).values(**row).on_conflict_do_nothing())
             total += max(0, result.rowcount or 0)
     batch.total = total
@@ -207,7 +207,7 @@ async def enqueue(
         now=services.clock.now(), not_before=not_before))
     if dedupe_key is not None:
         stmt = stmt.on_conflict_do_nothing()
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     _wake_after_commit(session, services)
     return bool(result.rowcount)
 
@@ -537,10 +537,10 @@ class PlatformWorker:
             stmt = stmt.where(col(OutboxItem.claimed_at) < now - self.outbox.lease)
         stmt = stmt.values(status=PENDING, next_attempt_at=now)
         if session is not None:
-            result = await session.exec(stmt)  # type: ignore[call-overload]
+            result = await session.exec(stmt)
         else:
             async with self.services.db.session() as own:
-                result = await own.exec(stmt)  # type: ignore[call-overload]
+                result = await own.exec(stmt)
         count = max(0, result.rowcount or 0)
         if count:
             log.warning("outbox %s: %d message(s) interrupted mid-send will be sent again",
@@ -571,14 +571,14 @@ class PlatformWorker:
     async def _succeeded(self, item: OutboxItem, sent: SentRef) -> None:
         now = self.clock.now()
         async with self.services.db.session() as session:
-            await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+            await session.exec(update(OutboxItem).where(
                 col(OutboxItem.id) == item.id).values(
                 status=SENT, sent_at=now, message_ids=list(sent.message_ids),
                 message_id=sent.first, error=None, error_detail=None))
         if item.pin and sent.first and self.messenger.capabilities.pin:
             pinned = await self._pin(item.chat_external_id, sent.first)
             async with self.services.db.session() as session:
-                await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+                await session.exec(update(OutboxItem).where(
                     col(OutboxItem.id) == item.id).values(pinned=pinned))
         if item.batch_id is not None:
             self._touched.add(item.batch_id)
@@ -655,7 +655,7 @@ class PlatformWorker:
         old_id = item.chat_external_id
         async with self.services.db.session() as session:
             await repo.migrate_chat(session, self.platform, old_id, new_id)
-            await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+            await session.exec(update(OutboxItem).where(
                 col(OutboxItem.platform) == self.platform,
                 col(OutboxItem.chat_external_id) == old_id,
                 col(OutboxItem.status).in_((PENDING, SENDING)),
@@ -751,7 +751,7 @@ class PlatformWorker:
                 return
             rows = (await session.exec(select(OutboxItem).where(
                 OutboxItem.batch_id == batch_id))).all()
-            closed = await session.exec(update(OutboxBatch).where(  # type: ignore[call-overload]
+            closed = await session.exec(update(OutboxBatch).where(
                 col(OutboxBatch.id) == batch_id, col(OutboxBatch.done_at).is_(None),
             ).values(done_at=now))
             if not closed.rowcount:
@@ -828,11 +828,11 @@ async def notify_paused(
         col(OutboxBatch.report_chat).is_not(None)).distinct())).all()
     for batch in authors:
         if batch.report_platform and batch.report_platform != platform:
-            chat = (await session.exec(select(Chat).where(
+            reporter = (await session.exec(select(Chat).where(
                 Chat.platform == batch.report_platform,
                 Chat.external_id == batch.report_chat))).first()
-            if chat is not None and chat.id is not None:
-                targets.setdefault(chat.id, chat)
+            if reporter is not None and reporter.id is not None:
+                targets.setdefault(reporter.id, reporter)
     if not targets:
         log.warning("outbox %s: paused, and no official can be told on another platform",
                     platform)

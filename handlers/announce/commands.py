@@ -90,7 +90,7 @@ async def latest_notices(
     """The village's latest sent notices (and commune-wide ones), newest first."""
     return list((await session.exec(select(Notice).where(
         Notice.status == SENT,
-        (Notice.village_id == village_id) | col(Notice.commune).is_(True),
+        (col(Notice.village_id) == village_id) | col(Notice.commune).is_(True),
     ).order_by(col(Notice.sent_at).desc(), col(Notice.id).desc()).limit(limit))).all())
 
 
@@ -100,7 +100,7 @@ async def add_ack(
     """Record one person's read; False when they had already acknowledged."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = await session.exec(insert(NoticeAck).values(  # type: ignore[call-overload]
+    result = await session.exec(insert(NoticeAck).values(
         notice_id=notice_id, person_id=person_id, platform=platform, at=now,
     ).on_conflict_do_nothing())
     return bool(result.rowcount)

@@ -6,7 +6,7 @@ Its own :class:`Router`, included in the ``meetings`` feature router by ``__init
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
@@ -49,7 +49,7 @@ async def start_reminders(services: Services) -> None:
     await scheduler.start()
 
 
-def _poke(ctx: Context, when: object) -> None:
+def _poke(ctx: Context, when: datetime | None) -> None:
     sched = ctx.services.scheduler
     if sched is not None:
         sched.poke(when)

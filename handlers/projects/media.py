@@ -133,7 +133,8 @@ def render_update(
                 notes.append(i18n.t(locale, "projects-photo-no-url"))
             continue
         path = store.path(item.name) if item.name else None
-        file_id = item.file_id if messenger.capabilities.reuses_file_ids else None
+        reuses = messenger is not None and messenger.capabilities.reuses_file_ids
+        file_id = item.file_id if reuses else None
         if file_id or path:
             out.append(Media(kind=item.kind, file_id=file_id,
                              path=str(path) if path and not file_id else None))
