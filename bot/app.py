@@ -7,10 +7,13 @@ import gc
 import logging
 import signal
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from bot import logsafe
-from bot.adapters import PLATFORMS, Running
+from aiohttp import web
+from sqlalchemy.engine import make_url
+
+from bot import __version__, logsafe
+from bot.adapters import PLATFORMS, Running, spec_of
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core.events import IncomingMessage, Platform
@@ -48,7 +51,9 @@ class VillageBot:
         self.routers = routers
         logsafe.protect(secret.get_secret_value() for spec in PLATFORMS
                         for secret in spec.secrets(settings) if secret is not None)
-        self.db = Database(settings.database_url)
+        # the web chat alone: the bot is the simulator, on the simulator's own database
+        web_only = settings.web_chat_enabled and not settings.web_chat_beside_platforms
+        self.db = Database(settings.web_chat_database_url if web_only else settings.database_url)
         self.media = MediaStore(settings.media_dir, settings.public_base_url,
                                 settings.max_photo_bytes)
         self.services = Services(settings=settings, db=self.db, clock=clock or SystemClock(),
@@ -56,9 +61,12 @@ class VillageBot:
                                  media=self.media)
         self.pipeline = Pipeline(self.services, routers)
         self.web = WebServer(self.services, self.media)
+        self.web_app: web.Application = self.web.app  # where the simulator's routes go
         self.adapters: dict[Platform, Running] = {}
+        self.demo_bot: VillageBot | None = None  # the simulator's own bot beside real platforms
         self.webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
+        self._run_lock: IO[bytes] | None = None
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
         """Hand one message to the pipeline (what every adapter calls)."""
@@ -67,20 +75,51 @@ class VillageBot:
     async def start(self) -> None:
         """Migrate, start every configured platform and feature, then listen."""
         s = self.settings
+        from bot.runtime.backup import hold_run_lock
+
+        self._run_lock = hold_run_lock(self.db.url)  # `villagebot restore` waits for us
         await self.db.upgrade()
+        if s.web_chat_beside_platforms:
+            await self._start_demo_bot()
         for spec in PLATFORMS:
             if spec.enabled(s):
                 self.adapters[spec.platform] = await spec.start(self)
+        await self._start_workers()
+        self.web.add_feature_routes(self.routers)
+        port = await self.web.start(s.web_host, s.web_port)
+        log.info("villagebot %s started: listening on http://%s:%s (platforms: %s; database: %s)",
+                 __version__, s.web_host, port,
+                 ", ".join(p.value for p in self.services.messengers) or "none",
+                 make_url(self.db.url).render_as_string(hide_password=True))
+        if self.webchat is not None:
+            host = "127.0.0.1" if s.web_host in ("0.0.0.0", "::") else s.web_host
+            log.info("web chat simulator: open http://%s:%s/?token=%s", host, port,
+                     self.webchat.token)
+
+    async def _start_workers(self) -> None:
         # the outbox first: features' start hooks (reminders) may already send
         self.services.outbox = Outbox(self.services)
         await self.services.outbox.start()
         for router in self.routers:
             for hook in router.start_hooks:
                 await hook(self.services)
-        self.web.add_feature_routes(self.routers)
-        port = await self.web.start(s.web_host, s.web_port)
-        log.info("listening on http://%s:%s (platforms: %s)", s.web_host, port,
-                 ", ".join(p.value for p in self.services.messengers) or "none")
+
+    async def _start_demo_bot(self) -> None:
+        """Beside Telegram/Zalo the simulator is a bot of its own, on its own database.
+
+        Its identities, villages and roles live only there (WEB_CHAT_DATABASE_URL), so nothing
+        done in the web chat can grant a right to, or send to, a real chat or person.
+        """
+        s = self.settings
+        demo_settings = s.model_copy(update={
+            "telegram_bot_token": None, "zalo_bot_token": None, "web_chat": "on",
+            "villagebot_admins": "", "database_url": s.web_chat_database_url})
+        demo = self.demo_bot = VillageBot(demo_settings, clock=self.services.clock,
+                                          routers=self.routers, webchat_demo=self.webchat_demo)
+        demo.web_app = self.web.app  # its routes on our server
+        await demo.db.upgrade()
+        demo.adapters[Platform.WEB] = await spec_of(Platform.WEB).start(demo)
+        await demo._start_workers()
 
     def menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(everyone's, officials') command menus in ``locale``, for platforms that show one."""
@@ -105,11 +144,15 @@ class VillageBot:
 
     @property
     def webchat(self) -> WebChat | None:
-        """The running web chat simulator."""
+        """The running web chat simulator (the demo bot's, beside real platforms)."""
+        if self.demo_bot is not None:
+            return self.demo_bot.webchat
         return self.adapters.get(Platform.WEB)  # type: ignore[return-value]  # by key
 
     async def stop(self) -> None:
         """Stop features, platforms and the server; close the database."""
+        if self.demo_bot is not None:
+            await self.demo_bot.stop()
         for router in self.routers:
             for hook in router.stop_hooks:
                 with suppress(Exception):
@@ -122,6 +165,9 @@ class VillageBot:
             await adapter.stop()
         await self.web.stop()
         await self.db.close()
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
 
     async def run_forever(self) -> None:
         """Start, wait for SIGINT/SIGTERM, stop."""

@@ -18,6 +18,7 @@ from bot.core.events import IncomingMessage, Platform
 from bot.core.messenger import Capabilities, Messenger
 
 if TYPE_CHECKING:
+    from aiohttp.web import Application
     from pydantic import SecretStr
 
     from bot.config import Settings
@@ -31,6 +32,7 @@ class Host(Protocol):
     settings: Settings
     services: Services
     web: WebServer
+    web_app: Application  # where the simulator's routes go (usually ``web.app``)
     webchat_demo: dict[str, Any] | None
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
@@ -71,7 +73,9 @@ class PlatformSpec:
 
 
 PLATFORMS: tuple[PlatformSpec, ...] = (
-    PlatformSpec(Platform.WEB, "bot.adapters.webchat", lambda s: s.web_chat_enabled),
+    # beside Telegram/Zalo the simulator runs in a bot of its own (VillageBot._start_demo_bot)
+    PlatformSpec(Platform.WEB, "bot.adapters.webchat",
+                 lambda s: s.web_chat_enabled and not s.web_chat_beside_platforms),
     PlatformSpec(Platform.TELEGRAM, "bot.adapters.telegram",
                  lambda s: s.telegram_bot_token is not None,
                  lambda s: (s.telegram_bot_token, s.telegram_webhook_secret)),

@@ -566,6 +566,7 @@ class PlatformWorker:
             return
         self.failures = 0
         self.sends += 1
+        self.services.metrics.sends.labels(self.platform, "ok").inc()
         await self._succeeded(item, sent)
 
     async def _succeeded(self, item: OutboxItem, sent: SentRef) -> None:
@@ -592,6 +593,7 @@ class PlatformWorker:
 
     async def _failed(self, item: OutboxItem, exc: SendError) -> None:
         kind = exc.kind
+        self.services.metrics.sends.labels(self.platform, kind.value).inc()
         handler = {
             SendErrorKind.RETRY_AFTER: self._on_retry_after,
             SendErrorKind.TRANSIENT: self._on_transient,
@@ -606,6 +608,7 @@ class PlatformWorker:
             if row is None:
                 return
             row.status, row.next_attempt_at = PENDING, at
+            self.services.metrics.retries.labels(self.platform).inc()
             if not count:
                 row.attempts = max(0, row.attempts - 1)
 
