@@ -114,9 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         print(Translator().t(None, "config-error", variable=exc.variable, reason=exc.reason),
               file=sys.stderr)
         return 2
+    from bot import logrepeat
     from bot.runtime.logs import configure
 
     configure(settings.log_level, settings.log_format, settings.timezone)
+    logrepeat.install()  # a repeated error is summarised, not written thousands of times
     from bot.db.engine import upgrade_schema
 
     if args.command in ("backup", "restore"):

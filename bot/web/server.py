@@ -9,6 +9,7 @@ import asyncio
 import hmac
 import json
 import logging
+import mimetypes
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -44,14 +45,16 @@ def secret_ok(request: web.Request, header: str, expected: str | None) -> bool:
     if not expected:
         return False
     given = request.headers.get(header, "")
-    return hmac.compare_digest(given.encode(), expected.encode())
+    # aiohttp keeps undecodable header bytes as surrogates: they can never match the secret
+    given_bytes = given.encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(given_bytes, expected.encode())
 
 
 async def json_body(request: web.Request) -> Any:
     try:
         raw = await request.read()
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: absurdly deep
         return None
 
 
@@ -64,6 +67,8 @@ class WebServer:
         self.app = web.Application(client_max_size=services.settings.max_photo_bytes + 1_000_000)
         self.webhooks: dict[str, Webhook] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # platform name -> "is its polling loop running?" (only platforms that poll)
+        self.polling: dict[str, Callable[[], bool]] = {}
         self.app.on_response_prepare.append(_security_headers)
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -86,9 +91,13 @@ class WebServer:
             db = "ok"
         except Exception as exc:
             db = f"error: {type(exc).__name__}"
-        body = {"status": "ok" if db == "ok" else "degraded", "database": db,
-                "platforms": sorted(p.value for p in self.services.messengers)}
-        return web.json_response(body, status=200 if db == "ok" else 503)
+        polling = {name: "alive" if alive() else "dead" for name, alive in self.polling.items()}
+        healthy = db == "ok" and "dead" not in polling.values()
+        body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "database": db,
+                                "platforms": sorted(p.value for p in self.services.messengers)}
+        if polling:
+            body["polling"] = polling
+        return web.json_response(body, status=200 if healthy else 503)
 
     def add_webhook(self, platform: str, handler: Webhook) -> None:
         """Serve ``POST /webhook/<platform>`` with ``handler`` (an adapter in webhook mode)."""
@@ -103,16 +112,27 @@ class WebServer:
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` after answering; :meth:`stop` waits for it."""
-        task = asyncio.create_task(work)
+        task = asyncio.create_task(self._guarded(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @staticmethod
+    async def _guarded(work: Coroutine[Any, Any, None]) -> None:
+        """Run answered webhook work; nothing escapes into the background task."""
+        try:
+            await work
+        except Exception:
+            log.exception("webhook update failed after it was answered")
+
     async def media_file(self, request: web.Request) -> web.StreamResponse:
-        """A stored photo or video (never a symlink: see :meth:`MediaStore.path`)."""
-        path = self.media.path(request.match_info["name"])
+        """A stored video, or a photo's clean variant (made on its first request); never a
+        symlink (see :meth:`MediaStore.path`)."""
+        path = await asyncio.to_thread(self.media.served_path, request.match_info["name"])
         if path is None:
             raise web.HTTPNotFound()
-        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return web.FileResponse(path, headers={  # names are content hashes: never change
+            "Cache-Control": "public, max-age=31536000, immutable", "Content-Type": ctype})
 
     async def start(self, host: str, port: int) -> int:
         """Listen; return the bound port (useful with port 0)."""

@@ -67,7 +67,9 @@ projects-never-updated = not updated yet
 projects-progress-hint = Details and photos: /tiendo { $code }
 projects-timeline-title = { $name } – { $percent }%
 projects-timeline-empty = No updates yet. Officials post a photo captioned #{ $code } to add one.
-projects-timeline-line = { $day } · { $percent }% · { $text } ({ $photos } photos)
+projects-timeline-line = { $day }{ $percent } · { $text }{ $photos }
+projects-timeline-percent = {" "}· { $percent }%
+projects-timeline-photos = {" "}({ $photos } photos)
 projects-page-link = Everything: { $url }
 
 projects-followed = You will get every update of { $name } here. Stop: /botheodoi { $code }

@@ -67,7 +67,9 @@ projects-never-updated = chưa cập nhật
 projects-progress-hint = Xem chi tiết và ảnh: /tiendo { $code }
 projects-timeline-title = { $name } – { $percent }%
 projects-timeline-empty = Chưa có cập nhật nào. Cán bộ thôn gửi ảnh kèm chú thích #{ $code } để cập nhật.
-projects-timeline-line = { $day } · { $percent }% · { $text } ({ $photos } ảnh)
+projects-timeline-line = { $day }{ $percent } · { $text }{ $photos }
+projects-timeline-percent = {" "}· { $percent }%
+projects-timeline-photos = {" "}({ $photos } ảnh)
 projects-page-link = Xem đầy đủ: { $url }
 
 projects-followed = Bạn sẽ nhận mọi cập nhật của { $name } tại đây. Thôi nhận: /botheodoi { $code }
