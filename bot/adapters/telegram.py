@@ -184,8 +184,9 @@ class TelegramMessenger:
             caption = render_html(message.title, caption_chunk)
             if len(caption_chunk) + title_len > CAPTION_LIMIT:
                 caption = render_html(message.title, "")
-            else:
+            elif len(media) == 1:
                 chunks = chunks[1:]
+            chunks = [c for c in chunks if c]  # an album's text follows it (not dropped)
             only = len(chunks) == 0
             for msg in await self._send_media(chat_id, media, caption,
                                               markup if only else None, message):
@@ -370,6 +371,7 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
             text=_str(reply.text) or _str(reply.caption) or "",
             attachments=_attachments(reply),
             from_this_bot=bool(reply.from_user and reply.from_user.id == bot_id),
+            location=_location(reply),
         )
     addressed = message.chat.type == "private" or bool(reply_ref and reply_ref.from_this_bot)
     if bot_username and f"@{bot_username.lower()}" in text.lower():
@@ -381,8 +383,14 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
         attachments=_attachments(message), reply_to=reply_ref,
         album_id=_str(message.media_group_id), addressed=addressed,
         migrated_to=str(_int(migrated, "migrate_to_chat_id")) if migrated else None,
-        user_locale=_str(message.from_user.language_code),
+        user_locale=_str(message.from_user.language_code), location=_location(message),
     )
+
+
+def _location(message: Message) -> tuple[float, float] | None:
+    """(latitude, longitude) of a shared location (or a venue's), else None."""
+    place = message.location or (message.venue.location if message.venue else None)
+    return (place.latitude, place.longitude) if place is not None else None
 
 
 def _chat(chat) -> ChatRef:  # type: ignore[no-untyped-def]

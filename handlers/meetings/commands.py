@@ -19,7 +19,7 @@ from bot.db import repo
 from bot.db.models import Chat
 from bot.db.read_cache import ReadCache
 from bot.text.command_vocab import MEETINGS_WORDS
-from bot.text.timeparse import EXAMPLES_VI, WhenStatus, format_when, parse_when
+from bot.text.timeparse import EXAMPLES_VI, WhenResult, WhenStatus, format_when, parse_when
 from handlers.meetings import queries as mrepo
 from handlers.meetings.models import (
     MEETING_CANCELLED,
@@ -36,6 +36,7 @@ from handlers.meetings.render import (
     meeting_fields,
     moved,
     rsvp_buttons,
+    when_with_lunar,
 )
 
 log = logging.getLogger(__name__)
@@ -123,10 +124,14 @@ async def _meeting_by_number(ctx: Context, command: str) -> Meeting | None:
 
 
 async def _ask_time(ctx: Context, text: str, status: WhenStatus, guess: datetime | None,
-                    candidates: tuple[datetime, ...]) -> None:
+                    candidates: tuple[datetime, ...], result: WhenResult | None = None) -> None:
     """The question for a time that must not be guessed."""
     example = EXAMPLES_VI[0]
-    if status is WhenStatus.NO_TIME_OF_DAY and guess is not None:
+    if status is WhenStatus.UNCLEAR and result is not None:
+        seen = ctx.t("when-unclear-guess", when=format_when(guess, ctx.locale)) if guess else ""
+        await ctx.say("when-unclear", understood=result.understood or "-", guess=seen,
+                      unused=" ".join(result.unused), example=example)
+    elif status is WhenStatus.NO_TIME_OF_DAY and guess is not None:
         await ctx.say("when-no-time", day=format_when(guess, ctx.locale).rsplit(" ", 2)[0],
                       example=example)
     elif status is WhenStatus.AMBIGUOUS and guess is not None:
@@ -166,7 +171,8 @@ async def create_meeting(ctx: Context) -> None:
         return
     if result.status is not WhenStatus.OK:
         await _save_draft(ctx, None, place, topic)
-        await _ask_time(ctx, parts[0], result.status, result.when, result.candidates)
+        await _ask_time(ctx, parts[0], result.status, result.when, result.candidates,
+                        result)
         return
     leftover = result.rest.strip(" |,.-")
     if leftover:
@@ -244,7 +250,8 @@ async def draft_answer(ctx: Context) -> bool:
     if draft.starts_at is None:
         result = parse_when(text, ctx.now)
         if result.status is not WhenStatus.OK:
-            await _ask_time(ctx, text, result.status, result.when, result.candidates)
+            await _ask_time(ctx, text, result.status, result.when, result.candidates,
+                            result)
             return True
         if draft.meeting_id is not None:
             meeting = await ctx.session.get(Meeting, draft.meeting_id)
@@ -311,7 +318,8 @@ async def move_meeting(ctx: Context) -> None:
         return
     if result.status is not WhenStatus.OK:
         await _save_draft(ctx, None, meeting.place, meeting.topic, meeting_id=meeting.id)
-        await _ask_time(ctx, when_text, result.status, result.when, result.candidates)
+        await _ask_time(ctx, when_text, result.status, result.when, result.candidates,
+                        result)
         return
     assert result.when is not None
     await _move(ctx, meeting, result.when)
@@ -378,7 +386,8 @@ async def list_meetings(ctx: Context) -> None:
     items = []
     for i, meeting in enumerate(meetings, 1):
         yes, no = counts[meeting.id or 0]
-        items.append(ctx.t("meetings-item", n=i, when=format_when(meeting.starts_at, ctx.locale),
+        items.append(ctx.t("meetings-item", n=i, when=when_with_lunar(ctx.t, ctx.locale,
+                                                                meeting.starts_at),
                            place=meeting.place or "-", topic=meeting.topic or "-", yes=yes,
                            no=no))
     items.append(ctx.t("meetings-footer"))

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from bot.clock import to_local
 from bot.core.router import Router
+from bot.text.lunar import format_lunar
 from bot.web.sections import PageRequest, PageSection, attrs, moment, text_html
 from handlers.meetings.models import MEETING_SCHEDULED, Meeting
 
@@ -17,11 +18,7 @@ router = Router("meetings-page")
 
 
 def _lunar(req: PageRequest, meeting: Meeting) -> str:
-    """`` · mùng 10 tháng 3 âm lịch`` when bot.text has the lunar calendar; empty otherwise."""
-    try:
-        from bot.text.lunar import format_lunar  # type: ignore[import-not-found]
-    except ImportError:  # the lunar calendar is not installed in this build
-        return ""
+    """`` · mùng 10 tháng 3 âm lịch`` (the lunar date of the meeting day)."""
     try:
         return f" · {format_lunar(to_local(meeting.starts_at).date(), req.locale)}"
     except Exception:  # a date outside the library's range: show the solar date only

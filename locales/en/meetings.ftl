@@ -92,3 +92,7 @@ nhacdinhky-not-found = There is no recurring notice { $n }. Type /nhacdinhky to 
 nhacdinhky-deleted = Recurring notice { $n } deleted: { $text }
 recurring-title = 🔔 Recurring notice — { $village }
 recurring-title-late = 🔔 Recurring notice (late) — { $village }
+
+when-unclear = I understood "{ $understood }"{ $guess } but not "{ $unused }", so nothing is saved. Please send the full date and time again (write "âm lịch" for a lunar date), for example: { $example }
+when-unclear-guess = {" "}(= { $when })
+when-lunar = { $when } ({ $lunar })

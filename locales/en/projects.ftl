@@ -136,3 +136,4 @@ vposter-qr-page = The village's information page
 vposter-qr-bot = The village bot on Telegram
 vposter-line-1 = Scan to see notices, meetings, project progress and donations.
 vposter-line-2 = Every donation is public.
+projects-gift-market-half = Does "trăm rưỡi" mean 150,000 đồng or 150 đồng? Nothing is recorded. Please write it out, for example: /ungho { $code } 150k Nguyen Van A

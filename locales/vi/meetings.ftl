@@ -92,3 +92,7 @@ nhacdinhky-not-found = Không có nhắc định kỳ số { $n }. Gõ /nhacdinh
 nhacdinhky-deleted = Đã xóa nhắc định kỳ số { $n }: { $text }
 recurring-title = 🔔 Nhắc định kỳ — { $village }
 recurring-title-late = 🔔 Nhắc định kỳ (nhắc muộn) — { $village }
+
+when-unclear = Tôi hiểu "{ $understood }"{ $guess } nhưng chưa hiểu "{ $unused }" nên chưa lưu gì cả. Vui lòng gửi lại đầy đủ ngày giờ (ngày âm lịch ghi rõ "âm lịch"), ví dụ: { $example }
+when-unclear-guess = {" "}(= { $when })
+when-lunar = { $when } ({ $lunar })

@@ -136,3 +136,4 @@ vposter-qr-page = Trang thông tin của thôn
 vposter-qr-bot = Bot của thôn trên Telegram
 vposter-line-1 = Quét mã để xem thông báo, lịch họp, tiến độ công trình và danh sách ủng hộ.
 vposter-line-2 = Mọi khoản ủng hộ đều được công khai.
+projects-gift-market-half = "Trăm rưỡi" là 150.000 đồng hay 150 đồng? Chưa ghi gì cả. Vui lòng ghi rõ, ví dụ: /ungho { $code } 150k Nguyễn Văn A
