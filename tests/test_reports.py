@@ -433,3 +433,14 @@ async def test_setting_reschedules_open_reports(harness_factory) -> None:
     assert report.remind_at == h.clock.now() + timedelta(days=1)
     shown = await h.say("/caidat phananh", user="official", chat="group1")
     assert "quá 1 ngày" in shown[0] and "tối đa 5" in shown[0], shown
+
+
+async def test_village_page_lists_the_latest_reports(harness_factory) -> None:
+    h = await harness_factory("web")
+    await h.say("/phananh Đèn đường xóm 3 không sáng", user="resident", chat="group1")
+    http = await h.http()
+    async with http.get(f"{h.base_url}/v/thanhbinh") as resp:
+        page = await resp.text()
+    assert 'id="reports"' in page and "Đèn đường xóm 3 không sáng" in page
+    assert 'href="/v/thanhbinh/phananh"' in page
+    assert "Trần Thị Tư" not in page  # the reporter did not choose to show the name

@@ -281,6 +281,7 @@ async def cancel_meeting(ctx: Context) -> None:
     meeting.status, meeting.updated_at = MEETING_CANCELLED, now
     meeting.version += 1
     await mrepo.skip_pending(ctx.session, meeting_id=meeting.id or 0)
+    assert ctx.village is not None  # _meeting_by_number answered None without a village
     village = ctx.village.name
     count = await _notify(
         ctx, meeting, lambda t, loc, _b: cancelled(t, loc, meeting, village=village),

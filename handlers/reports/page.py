@@ -15,9 +15,11 @@ from html import escape
 from aiohttp import web
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.router import Router
 from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Person
+from bot.web.sections import PageRequest, PageSection, attrs
 from handlers.reports import queries as rq
 from handlers.reports.models import OPEN, PHOTO_RESULT, Report
 
@@ -136,3 +138,27 @@ def setup_routes(app: web.Application, services: Services) -> None:
                             headers={"Cache-Control": "public, max-age=60"})
 
     app.router.add_get("/v/{code}/phananh", page)
+
+
+SECTION_LIMIT = 5
+
+section_router = Router("reports-page")
+
+
+@section_router.page_section
+async def reports_section(req: PageRequest) -> list[PageSection]:
+    """The latest visible reports (no photos: the full list has them) and a link to it."""
+    rows = await public_reports(req.session, req.village.id or 0, now=req.now,
+                                limit=SECTION_LIMIT)
+    if not rows:
+        return []
+    from handlers.reports.render import STATUS_KEYS
+
+    items = "".join(
+        f'<li><div class="when">{escape(" · ".join((req.t("reports-page-number", n=r.number), req.t(STATUS_KEYS[r.status]), r.area or req.t("reports-no-place"), req.t("reports-page-days", days=r.days_open))))}'  # noqa: E501
+        f"</div>{escape(r.text)}</li>" for r in rows)
+    path = f"/v/{req.village.code}/phananh"
+    html = (f'<section id="reports"><h2>{escape(req.t("reports-page-heading"))}</h2>'
+            f'<ul class="plain">{items}</ul><p class="links"><a{attrs(href=path)}>'
+            f'{escape(req.t("reports-page-all"))}</a></p></section>')
+    return [PageSection(key="reports", html=html)]

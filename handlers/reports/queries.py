@@ -121,7 +121,7 @@ async def claim_reminder(
     session: AsyncSession, *, report: Report, now: datetime, following: datetime
 ) -> bool:
     """Move one due reminder to ``following`` unless another round or process already did."""
-    result = await session.exec(update(Report).where(  # type: ignore[call-overload]
+    result = await session.exec(update(Report).where(
         col(Report.id) == report.id, col(Report.remind_at) == report.remind_at,
         col(Report.status).in_(OPEN)).values(remind_at=following, reminded_at=now))
     return result.rowcount == 1

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.clock import to_local
-from bot.core.events import Platform
 from bot.core.messenger import Button, Media, OutMessage
 from bot.core.services import Services
 from bot.db.models import Chat, Person, Village
@@ -79,7 +78,8 @@ def photo_media(
             else:
                 notes.append(t("reports-photo-no-url"))
             continue
-        file_id = photo.file_id if chat.platform == Platform.TELEGRAM.value else None
+        reuses = messenger is not None and messenger.capabilities.reuses_file_ids
+        file_id = photo.file_id if reuses else None
         path = None if file_id else store.path(photo.name)
         if file_id or path:
             out.append(Media(kind="photo", file_id=file_id, path=str(path) if path else None))

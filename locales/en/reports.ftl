@@ -103,3 +103,4 @@ reports-page-by = Sent by: { $name }
 reports-page-result = Result: { $note }
 reports-page-back = Back to the village page
 reports-page-unknown = No such village.
+reports-page-all = All reports

@@ -103,3 +103,4 @@ reports-page-by = Người gửi: { $name }
 reports-page-result = Kết quả: { $note }
 reports-page-back = Về trang của thôn
 reports-page-unknown = Không có thôn này.
+reports-page-all = Xem mọi phản ánh

@@ -48,6 +48,13 @@ class Call:
     dropped: bool = False
     #: Client-side file names of the multipart uploads, by field name.
     file_names: dict[str, str] = field(default_factory=dict)
+    #: The request's connection (to tell whether the client is still there).
+    transport: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def client_gone(self) -> bool:
+        """True when the client closed the connection (e.g. a stopped bot's long poll)."""
+        return self.transport is not None and self.transport.is_closing()
 
     @property
     def ok(self) -> bool:

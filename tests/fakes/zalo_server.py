@@ -440,6 +440,7 @@ class FakeZalo(FakeServer):
         raw = await read_request(request)
         params = coerce_params(raw.params, json_keys=("text_styles",))
         call = self._record(request.match_info["method"], params, raw.files, request.method)
+        call.transport = request.transport
         call.file_names = raw.file_names
         if request.match_info["token"] != self.token:
             return self._error(call, ZaloApiError(401))
@@ -556,8 +557,10 @@ class FakeZalo(FakeServer):
             timeout = float(call.params.get("timeout") or 30)
         except (TypeError, ValueError):
             raise ZaloApiError(400, "Bad Request: invalid timeout") from None
-        await self._long_poll(timeout, lambda: bool(self.events))
-        if self.events and self._down is None:
+        await self._long_poll(timeout, lambda: bool(self.events) or call.client_gone)
+        # A long poll whose client went away (a stopped bot) must not take an event: real
+        # Zalo keeps undelivered events for the next reader.
+        if self.events and self._down is None and not call.client_gone:
             return self.events.pop(0)
         raise ZaloApiError(408, "Request timeout")
 
