@@ -239,7 +239,7 @@ async def _album(c: Cluster, *, wait_for_ack: bool) -> tuple[Counter[str], int, 
     await asyncio.sleep(2.5)  # a second post of the same album (or a late part) shows by now
     for g in OTHER_GROUPS:  # exactly one post per chat, whatever its form
         posts = [call for call in c.tg.calls if call.chat_id == g and call.method in sends]
-        assert len(posts) == 1, (g, [p.method for p in posts])
+        assert len(posts) == 1, (g, [(p.method, p.params) for p in posts])
     groups = Counter(str(call.params.get("chat_id")) for call in
                      c.tg.calls_to("sendMediaGroup") if call.ok)
     db = Database(c.url)

@@ -180,13 +180,17 @@ class TelegramMessenger:
         chunks = split_text(message.text, self.capabilities.max_text - title_len) or [""]
         media = list(message.media)
         if media:
-            caption_chunk = chunks[0] if len(media) == 1 else ""
+            # the text is the caption (an album's goes on its first item) when it fits;
+            # otherwise it follows the media as messages, never dropped
+            # (an album cannot carry buttons: then the text and its buttons follow it)
+            caption_chunk = chunks[0]
             caption = render_html(message.title, caption_chunk)
-            if len(caption_chunk) + title_len > CAPTION_LIMIT:
+            if len(caption_chunk) + title_len > CAPTION_LIMIT or (
+                    len(media) > 1 and markup is not None):
                 caption = render_html(message.title, "")
-            elif len(media) == 1:
+            else:
                 chunks = chunks[1:]
-            chunks = [c for c in chunks if c]  # an album's text follows it (not dropped)
+            chunks = [c for c in chunks if c]
             only = len(chunks) == 0
             for msg in await self._send_media(chat_id, media, caption,
                                               markup if only else None, message):
