@@ -79,10 +79,13 @@ class Context:
         buttons: tuple[tuple[Button, ...], ...] = (),
         media: tuple[Media, ...] = (),
         quote: bool = False,
+        force_reply: bool = False,
     ) -> SentRef:
         """Send a message to the chat this update came from; failures are logged, not raised."""
         out = OutMessage(text=text, title=title, buttons=buttons, media=media,
-                         reply_to=self.msg.message_id if quote else None)
+                         reply_to=self.msg.message_id if quote or (
+                             force_reply and not self.msg.is_private) else None,
+                         force_reply=force_reply)
         try:
             sent = await self.messenger.send(self.msg.chat.id, out)
         except SendError as exc:
