@@ -133,6 +133,8 @@ async def drop(ctx: Context, draft: PendingDraft) -> None:
     await ctx.session.flush()
     if draft.kind in _DROP:
         await _DROP[draft.kind](ctx, draft)
+    else:
+        await ctx.say("draft-dropped", n=draft.number)
 
 
 def expires_text(draft: PendingDraft, tz: Any) -> str:
