@@ -292,3 +292,32 @@ async def test_migration_numbers_existing_rows(tmp_path: Path) -> None:
             assert await next_number(s, village_id=2, kind="meeting") == 2
     finally:
         await db.close()
+
+
+async def test_no_bar_asks_place_and_topic_instead_of_guessing(harness_factory, platform):
+    h = await harness_factory(platform)
+    asked = (await h.say("/taohop 8 giờ sáng mai Nhà văn hóa họp chi bộ", user="official"))[0]
+    assert "Chủ Nhật, 22/11/2026 lúc 08:00" in asked
+    assert "1. Địa điểm: Nhà văn hóa · Nội dung: họp chi bộ" in asked
+    assert await _meetings(h) == []
+    if platform == "zalo":
+        preview = await h.say("1", user="official")
+    else:
+        buttons = h.messages("group1")[-1]["buttons"]
+        assert buttons[0] == ["split:1"]
+        preview = await h.press("split:1", user="official",
+                                message_id=h.messages("group1")[-1]["id"])
+    assert "📍 Địa điểm: Nhà văn hóa" in preview[-1] and "📝 Nội dung: họp chi bộ" in preview[-1]
+    await h.say("/xacnhan", user="official")
+    [meeting] = await _meetings(h)
+    assert (meeting.place, meeting.topic) == ("Nhà văn hóa", "họp chi bộ")
+
+
+async def test_no_bar_typed_place_keeps_the_rest_as_topic(harness_factory):
+    h = await harness_factory("web")
+    await h.say("/taohop 8 giờ sáng mai Sân đình thôn Đông tổng vệ sinh", user="official")
+    preview = await h.say("Sân đình thôn Đông", user="official")
+    assert "📝 Nội dung: tổng vệ sinh" in preview[0]
+    await h.say("/xacnhan", user="official")
+    [meeting] = await _meetings(h)
+    assert (meeting.place, meeting.topic) == ("Sân đình thôn Đông", "tổng vệ sinh")

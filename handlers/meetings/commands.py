@@ -20,6 +20,7 @@ from bot.db.models import Chat, Village
 from bot.db.read_cache import ReadCache
 from bot.db.sequences import next_number
 from bot.text.command_vocab import MEETINGS_WORDS
+from bot.text.fold import fold
 from bot.text.timeparse import EXAMPLES_VI, WhenStatus, format_when, parse_when
 from handlers.meetings import queries as mrepo
 from handlers.meetings.models import (
@@ -30,6 +31,7 @@ from handlers.meetings.models import (
     Meeting,
     MeetingDraft,
 )
+from handlers.meetings.place_parse import guess_splits
 from handlers.meetings.render import (
     Translate,
     announcement,
@@ -211,6 +213,9 @@ async def create_meeting(ctx: Context) -> None:
         await _ask_time(ctx, parts[0], result.status, result.when, result.candidates)
         return
     leftover = result.rest.strip(" |,.-")
+    if leftover and len(parts) == 1:  # no "|": ask which words are the place, not guess
+        await _ask_split(ctx, result.when, leftover[:MAX_TOPIC])  # type: ignore[arg-type]
+        return
     if leftover:
         if place is None:
             place = leftover[:MAX_PLACE]
@@ -220,12 +225,60 @@ async def create_meeting(ctx: Context) -> None:
 
 
 async def _save_draft(ctx: Context, starts_at: datetime | None, place: str | None,
-                      topic: str | None, meeting_id: int | None = None) -> MeetingDraft:
+                      topic: str | None, meeting_id: int | None = None,
+                      rest: str | None = None) -> MeetingDraft:
     assert ctx.village is not None
     return await mrepo.save_draft(
         ctx.session, chat_id=ctx.chat.id or 0, person_id=ctx.person.id or 0,
         village_id=ctx.village.id or 0, now=ctx.now, starts_at=starts_at, place=place,
-        topic=topic, meeting_id=meeting_id)
+        topic=topic, meeting_id=meeting_id, rest=rest)
+
+
+def _splits(rest: str) -> list[tuple[str, str | None]]:
+    return list(guess_splits(rest)) or [(rest, None)]
+
+
+async def _ask_split(ctx: Context, starts_at: datetime, rest: str) -> None:
+    """Offer the guessed place/topic splits of ``rest`` as numbered choices (and buttons)."""
+    await _save_draft(ctx, starts_at, None, None, rest=rest)
+    splits = _splits(rest)
+    options = "\n".join(ctx.t("taohop-split-option", n=i, place=place, topic=topic or "?")
+                        for i, (place, topic) in enumerate(splits, 1))
+    text = ctx.t("taohop-split-ask", when=format_when(starts_at, ctx.locale), rest=rest,
+                 options=options)
+    if _has_buttons(ctx):
+        buttons = tuple((Button(ctx.t("taohop-split-button", place=place, topic=topic or "?"),
+                                f"split:{i}"),) for i, (place, topic) in enumerate(splits, 1))
+        await ctx.reply(text, buttons=buttons)
+    else:
+        await ctx.reply(text, force_reply=True)
+
+
+async def _answer_split(ctx: Context, draft: MeetingDraft, text: str) -> None:
+    """A choice number, or the place typed out (the rest of the words is then the topic)."""
+    splits = _splits(draft.rest or "")
+    choice = text.strip().lstrip("#")
+    if choice.isdigit() and 1 <= int(choice) <= len(splits):
+        place, topic = splits[int(choice) - 1]
+    else:
+        place, topic = text[:MAX_PLACE], None
+        rest = draft.rest or ""
+        if fold(rest).startswith(fold(text)) and len(text.split()) < len(rest.split()):
+            topic = " ".join(rest.split()[len(text.split()):])
+    await _continue(ctx, draft.starts_at, place, topic)
+
+
+@router.on_button("split", role=Role.OFFICIAL)
+async def split_button(ctx: Context) -> None:
+    """``split:<n>``: the official picked one of the guessed place/topic splits."""
+    if ctx.msg.callback_id:
+        await ctx.messenger.answer_button(ctx.msg.callback_id)
+    draft = await mrepo.get_draft(ctx.session, chat_id=ctx.chat.id or 0,
+                                  person_id=ctx.person.id or 0, now=ctx.now)
+    if draft is None or draft.rest is None or draft.starts_at is None or ctx.village is None:
+        await ctx.say("draft-none")
+        return
+    await _answer_split(ctx, draft, (ctx.msg.button or "").partition(":")[2])
 
 
 async def _continue(ctx: Context, starts_at: datetime | None, place: str | None,
@@ -317,6 +370,8 @@ async def draft_answer(ctx: Context) -> bool:
                 await _preview_move(ctx, meeting, result.when)  # type: ignore[arg-type]
             return True
         await _continue(ctx, result.when, draft.place, draft.topic)
+    elif draft.place is None and draft.rest:
+        await _answer_split(ctx, draft, text)
     elif draft.place is None:
         await _continue(ctx, draft.starts_at, text[:MAX_PLACE], draft.topic)
     else:

@@ -97,4 +97,5 @@ class MeetingDraft(SQLModel, table=True):
     starts_at: datetime | None = None
     place: str | None = Field(default=None, max_length=255)
     topic: str | None = Field(default=None, max_length=1000)
+    rest: str | None = Field(default=None, max_length=1000)  # words to split: place / topic
     updated_at: datetime

@@ -205,7 +205,7 @@ async def latest_draft(
 async def save_draft(
     session: AsyncSession, *, chat_id: int, person_id: int, village_id: int, now: datetime,
     starts_at: datetime | None, place: str | None, topic: str | None,
-    meeting_id: int | None = None,
+    meeting_id: int | None = None, rest: str | None = None,
 ) -> MeetingDraft:
     """Create or overwrite the person's draft in this chat."""
     draft = (await session.exec(select(MeetingDraft).where(
@@ -215,7 +215,7 @@ async def save_draft(
                              updated_at=now)
         session.add(draft)
     draft.village_id, draft.updated_at, draft.meeting_id = village_id, now, meeting_id
-    draft.starts_at, draft.place, draft.topic = starts_at, place, topic
+    draft.starts_at, draft.place, draft.topic, draft.rest = starts_at, place, topic, rest
     await session.flush()
     return draft
 

@@ -45,6 +45,9 @@ def upgrade() -> None:
     )
     op.create_index('ix_pending_draft_village_id', 'pending_draft', ['village_id'])
     op.create_index('ix_pending_draft_person_id', 'pending_draft', ['person_id'])
+    with op.batch_alter_table('meetingdraft') as batch:
+        batch.add_column(sa.Column('rest', sqlmodel.sql.sqltypes.AutoString(length=1000),
+                                   nullable=True))
     bind = op.get_bind()
     for table, (kind, where) in TABLES.items():
         with op.batch_alter_table(table) as batch:
@@ -75,6 +78,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop the numbers (the sequences keep their counters) and the drafts."""
     op.drop_table('pending_draft')
+    with op.batch_alter_table('meetingdraft') as batch:
+        batch.drop_column('rest')
     for table in TABLES:
         op.drop_index(f'ux_{table}_village_number', table_name=table)
         with op.batch_alter_table(table) as batch:
