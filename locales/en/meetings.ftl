@@ -1,13 +1,13 @@
 # Meetings: /taohop, /lich-hop, RSVP, reminders, recurring notices, /caidat nhac.
 
 help-lich-hop = Upcoming meetings
-help-taohop = Create a meeting: /taohop <when> | <where> | <topic>
-help-huyhop = Cancel meeting n
-help-doihop = Move meeting n to another time
+help-taohop = Create a meeting: type /taohop and answer one question at a time (or /taohop <when> | <where> | <topic>); preview, then /xacnhan
+help-huyhop = Cancel meeting n (preview, then /xacnhan)
+help-doihop = Move meeting n to another time (preview, then /xacnhan)
 help-thamdu = Say you will attend meeting n
 help-vang = Say you cannot attend meeting n
 help-diemdanh = Who answered for meeting n
-help-nhacdinhky = Recurring notices: create, list, delete
+help-nhacdinhky = Recurring notices: create (preview, then /xacnhan), list, delete
 
 meetings-none = { $village } has no upcoming meetings.
 meetings-title = Meetings of { $village } (next 30 days)

@@ -2,8 +2,8 @@
 
 help-announce = Gửi thông báo tới các nhóm và người đăng ký của thôn
 usage-announce = Cách dùng: /thongbao <nội dung>, ví dụ: /thongbao Tối nay 19h họp dân tại nhà văn hóa. Thêm #dang-vien để chỉ gửi nhóm có thẻ đó, #ghim để ghim tin, #xa để gửi toàn xã.
-help-xacnhan = Xác nhận gửi thông báo đang chờ
-help-huy = Hủy thông báo đang chờ
+help-xacnhan = Gửi bản xem trước đang chờ (thông báo, cuộc họp, nhắc định kỳ)
+help-huy = Bỏ bản xem trước đang chờ, hoặc dừng câu hỏi từng bước
 help-dadoc = Báo đã đọc một thông báo
 usage-dadoc = Cách dùng: /dadoc <số thông báo>, ví dụ: /dadoc 12. Gõ /tinmoi để xem số của các thông báo.
 help-daxem = Xem ai đã đọc một thông báo

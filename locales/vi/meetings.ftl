@@ -1,13 +1,13 @@
 # Meetings: /taohop, /lich-hop, RSVP, reminders, recurring notices, /caidat nhac.
 
 help-lich-hop = Lịch họp sắp tới
-help-taohop = Tạo cuộc họp: /taohop <khi nào> | <ở đâu> | <nội dung>
-help-huyhop = Hủy cuộc họp số n
-help-doihop = Dời cuộc họp số n sang giờ khác
+help-taohop = Tạo cuộc họp: gõ /taohop rồi trả lời từng câu hỏi (hoặc /taohop <khi nào> | <ở đâu> | <nội dung>); xem trước rồi /xacnhan
+help-huyhop = Hủy cuộc họp số n (xem trước rồi /xacnhan)
+help-doihop = Dời cuộc họp số n sang giờ khác (xem trước rồi /xacnhan)
 help-thamdu = Báo tham dự cuộc họp số n
 help-vang = Báo vắng cuộc họp số n
 help-diemdanh = Danh sách trả lời của cuộc họp số n
-help-nhacdinhky = Nhắc định kỳ: tạo, xem, xóa
+help-nhacdinhky = Nhắc định kỳ: tạo (xem trước rồi /xacnhan), xem, xóa
 
 meetings-none = { $village } chưa có cuộc họp nào sắp tới.
 meetings-title = Lịch họp { $village } (30 ngày tới)
