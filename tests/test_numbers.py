@@ -321,3 +321,37 @@ async def test_no_bar_typed_place_keeps_the_rest_as_topic(harness_factory):
     await h.say("/xacnhan", user="official")
     [meeting] = await _meetings(h)
     assert (meeting.place, meeting.topic) == ("Sân đình thôn Đông", "tổng vệ sinh")
+
+
+async def test_thongbao_step_by_step(harness_factory, platform):
+    from tests.fakes import tiny_png
+
+    h = await harness_factory(platform)
+    before = await _sent_everywhere(h)
+    ask = await h.say("/thongbao", user="official")
+    assert "Nội dung thông báo" in ask[0]
+    other = await h.say("Cảm ơn anh", user="resident")
+    assert not any("Gửi kèm ảnh" in t for t in other)
+
+    def reply_to() -> str | None:  # Telegram: answer the ForceReply question
+        return h.messages("group1")[-1]["id"] if platform == "telegram" else None
+
+    ask = await h.say("Mai cắt điện từ 7h đến 11h", user="official", reply_to=reply_to())
+    assert "Gửi kèm ảnh" in ask[0]
+    if platform == "zalo":  # (photos to Zalo need a public URL: no photo here)
+        preview = await h.say("không", user="official")
+    else:
+        preview = await h.say("", user="official", photo=tiny_png(), reply_to=reply_to())
+    assert "Mai cắt điện từ 7h đến 11h" in preview[0] and "/xacnhan" in preview[0]
+    await h.clock.advance(30)
+    after = await _sent_everywhere(h)
+    assert after["group2"] == before["group2"]  # nothing sent yet
+    assert "Đang gửi thông báo số 1" in (await h.say("/xacnhan", user="official"))[0]
+    await settle(h, "group2", before["group2"] + 1)
+    assert "Mai cắt điện" in h.sent("group2")[-1]
+    assert h.messages("group2")[-1]["media"] == (platform != "zalo")
+    # /huy stops the questions
+    await h.say("/thongbao", user="official")
+    assert "Đã dừng" in (await h.say("/huy", user="official"))[0]
+    later = await h.say("Tin khác", user="official", reply_to=reply_to())
+    assert not any("Gửi kèm ảnh" in t for t in later)

@@ -31,6 +31,8 @@ PENDING = "pending"
 CONFIRMED = "confirmed"
 DROPPED = "dropped"
 EXPIRED = "expired"
+ASKING = "asking"  # a step-by-step question waiting for its author's answer (ref_id = chat)
+FLOW_TTL = timedelta(minutes=10)  # silence that ends a step-by-step question
 
 Confirm = Callable[["Context", "PendingDraft"], Awaitable[None]]
 _CONFIRM: dict[str, Confirm] = {}
@@ -146,6 +148,43 @@ def _aware(value: datetime) -> datetime:
     from datetime import UTC
 
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def ask(
+    session: AsyncSession, *, chat_id: int, person_id: int, village_id: int | None, kind: str,
+    payload: dict[str, Any], now: datetime,
+) -> PendingDraft:
+    """Start or move on a step-by-step question of one person in one chat (one at a time)."""
+    flow = await asking(session, chat_id=chat_id, person_id=person_id, now=now)
+    if flow is None:
+        flow = PendingDraft(village_id=village_id, person_id=person_id, kind=kind, number=0,
+                            ref_id=chat_id, status=ASKING, created_at=now, expires_at=now)
+        session.add(flow)
+    flow.kind, flow.payload, flow.expires_at = kind, dict(payload), now + FLOW_TTL
+    await session.flush()
+    return flow
+
+
+async def asking(
+    session: AsyncSession, *, chat_id: int | None, person_id: int, now: datetime,
+) -> PendingDraft | None:
+    """The person's open question in this chat (``chat_id`` None: in any chat), if not stale."""
+    stmt = select(PendingDraft).where(PendingDraft.person_id == person_id,
+                                      PendingDraft.status == ASKING)
+    if chat_id is not None:
+        stmt = stmt.where(PendingDraft.ref_id == chat_id)
+    flow = (await session.exec(stmt.order_by(col(PendingDraft.id).desc()))).first()
+    if flow is not None and _aware(flow.expires_at) <= now:
+        flow.status = EXPIRED
+        await session.flush()
+        return None
+    return flow
+
+
+async def end_question(session: AsyncSession, flow: PendingDraft) -> None:
+    """The question is answered (or dropped)."""
+    flow.status = DROPPED
+    await session.flush()
 
 
 def audience_text(t: Callable[..., str], chats: list[Any]) -> str:

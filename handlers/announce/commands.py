@@ -38,6 +38,8 @@ router = Router("announce")
 log = logging.getLogger(__name__)
 
 KIND = "announce"
+FLOW = "ask-announce"  # /thongbao step by step: the text, then an optional photo
+NO_PHOTO_WORDS = {"khong", "ko", "k", "no", "none", "gui", "gui luon", "xong"}  # parsing vocab
 DRAFT_TTL = timedelta(hours=1)
 LATEST = 5
 PIN_WORDS = {"ghim", "pin"}
@@ -236,8 +238,18 @@ async def _store_photo(ctx: Context, att: Attachment) -> dict[str, str] | str:
 @router.command("announce", "thongbao", role=Role.OFFICIAL, help_key="help-announce",
                 usage_key="usage-announce")
 async def announce(ctx: Context) -> None:
-    """Draft a notice, preview it with its audience, or send at once to this chat only."""
-    parsed = parse_announce(ctx.args)
+    """Draft a notice, preview it with its audience, or send at once to this chat only;
+    alone, ask for the text, then an optional photo, one question at a time."""
+    if not ctx.args.strip() and not ctx.msg.attachments and ctx.village is not None:
+        await drafts.ask(ctx.session, chat_id=ctx.chat.id or 0, person_id=ctx.person.id or 0,
+                         village_id=ctx.village.id, kind=FLOW, payload={}, now=ctx.now)
+        await ctx.reply(ctx.t("announce-ask-text"), force_reply=True)
+        return
+    await _announce(ctx, ctx.args)
+
+
+async def _announce(ctx: Context, args: str) -> None:
+    parsed = parse_announce(args)
     if not parsed.text:
         await ctx.say("usage-announce")
         return
@@ -432,6 +444,53 @@ async def confirm_button(ctx: Context) -> None:
     if draft is None:
         return
     await (drafts.confirm if action == "ok" else drafts.drop)(ctx, draft)
+
+
+@router.on_message(groups=False)
+async def announce_answer(ctx: Context) -> bool:
+    """An answer to this person's ``/thongbao`` questions (here, or in the DM for a group)."""
+    if not (ctx.roles or ctx.is_admin) or ctx.person.id is None or ctx.msg.text.startswith("/"):
+        return False
+    flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id,
+                               now=ctx.now)
+    if flow is None and ctx.msg.is_private:
+        flow = await drafts.asking(ctx.session, chat_id=None, person_id=ctx.person.id,
+                                   now=ctx.now)
+    if flow is None or flow.kind != FLOW or not ctx.is_official_of(flow.village_id):
+        return False
+    if ctx.village is None or ctx.village.id != flow.village_id:
+        ctx.village = await ctx.session.get(Village, flow.village_id)
+    text = ctx.msg.text.strip()
+    if "text" not in flow.payload:
+        if not text:
+            await ctx.reply(ctx.t("announce-ask-text"), force_reply=True)
+            return True
+        if ctx.msg.attachments:  # the text came with its photo: nothing more to ask
+            await drafts.end_question(ctx.session, flow)
+            await _announce(ctx, text)
+            return True
+        await drafts.ask(ctx.session, chat_id=flow.ref_id or 0, person_id=ctx.person.id,
+                         village_id=flow.village_id, kind=FLOW, payload={"text": text},
+                         now=ctx.now)
+        await ctx.reply(ctx.t("announce-ask-photo"), force_reply=True)
+        return True
+    if not ctx.msg.attachments and fold(text) not in NO_PHOTO_WORDS:
+        await ctx.reply(ctx.t("announce-ask-photo"), force_reply=True)
+        return True
+    await drafts.end_question(ctx.session, flow)
+    await _announce(ctx, str(flow.payload["text"]))
+    return True
+
+
+@drafts.on_stop
+async def stop_announce_question(ctx: Context) -> bool:
+    """``/huy`` ends an unfinished ``/thongbao`` question."""
+    flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id or 0,
+                               now=ctx.now)
+    if flow is None or flow.kind != FLOW:
+        return False
+    await drafts.end_question(ctx.session, flow)
+    return True
 
 
 # ---------------------------------------------------------------- acknowledgements

@@ -51,3 +51,5 @@ draft-audience-nobody = no group or subscriber yet
 draft-button-send = Send
 draft-button-cancel = Cancel
 draft-dropped = Dropped draft number { $n }. Nothing was sent.
+announce-ask-text = What should the notice say? Reply to this message, for example: Village meeting tonight at 19:00 in the hall.
+announce-ask-photo = Add a photo? Reply to this message with a photo, or type "không" (no) to see the preview.

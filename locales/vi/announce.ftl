@@ -51,3 +51,5 @@ draft-audience-nobody = chưa có nhóm hay người đăng ký nào
 draft-button-send = Gửi
 draft-button-cancel = Hủy
 draft-dropped = Đã bỏ bản nháp số { $n }. Không có tin nào được gửi.
+announce-ask-text = Nội dung thông báo là gì? Trả lời tin nhắn này, ví dụ: Tối nay 19h họp dân tại nhà văn hóa.
+announce-ask-photo = Gửi kèm ảnh không? Trả lời tin này bằng một ảnh, hoặc gõ "không" để xem trước thông báo.
