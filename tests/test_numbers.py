@@ -355,3 +355,23 @@ async def test_thongbao_step_by_step(harness_factory, platform):
     assert "Đã dừng" in (await h.say("/huy", user="official"))[0]
     later = await h.say("Tin khác", user="official", reply_to=reply_to())
     assert not any("Gửi kèm ảnh" in t for t in later)
+
+
+async def test_congtrinh_and_ungho_step_by_step(harness_factory):
+    h = await harness_factory("web")
+    assert "Tên công trình" in (await h.say("/congtrinh tao", user="official"))[0]
+    assert "Mã ngắn" in (await h.say("Nhà văn hóa thôn", user="official"))[0]
+    again = await h.say("mã có dấu ư", user="official")
+    assert "Mã công trình chỉ gồm" in again[0] and "Mã ngắn" in again[-1]
+    assert "Dự toán" in (await h.say("nvh", user="official"))[0]
+    created = await h.say("500tr", user="official")
+    assert "Nhà văn hóa thôn" in created[0] and "nvh" in created[0]
+    assert "Ủng hộ cho công trình nào" in (await h.say("/ungho", user="official"))[0]
+    assert "Số tiền" in (await h.say("nvh", user="official"))[0]
+    assert "Tên người góp" in (await h.say("2tr", user="official"))[0]
+    recorded = await h.say("Nguyễn Văn A", user="official")
+    assert "2.000.000" in recorded[0] and "Nguyễn Văn A" in recorded[0]
+    await h.say("/ungho", user="official")
+    assert "Đã dừng" in (await h.say("/huy", user="official"))[0]
+    ledger = "\n".join(await h.say("/danhsachungho nvh", user="resident"))
+    assert ledger.count("Nguyễn Văn A") == 1

@@ -30,7 +30,7 @@ from bot.db.sequences import next_number
 from bot.db.villages import commune_chats, private_chat_of, village_chats, village_tags
 from bot.delivery.outbox import fan_out, find_sent
 from bot.media import MediaError
-from bot.text.command_vocab import NEWS_WORDS
+from bot.text.command_vocab import NEWS_WORDS, NO_WORDS
 from bot.text.fold import fold
 from handlers.announce.models import CANCELLED, DRAFT, SENT, Notice, NoticeAck
 
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 KIND = "announce"
 FLOW = "ask-announce"  # /thongbao step by step: the text, then an optional photo
-NO_PHOTO_WORDS = {"khong", "ko", "k", "no", "none", "gui", "gui luon", "xong"}  # parsing vocab
 DRAFT_TTL = timedelta(hours=1)
 LATEST = 5
 PIN_WORDS = {"ghim", "pin"}
@@ -474,7 +473,7 @@ async def announce_answer(ctx: Context) -> bool:
                          now=ctx.now)
         await ctx.reply(ctx.t("announce-ask-photo"), force_reply=True)
         return True
-    if not ctx.msg.attachments and fold(text) not in NO_PHOTO_WORDS:
+    if not ctx.msg.attachments and fold(text) not in NO_WORDS:
         await ctx.reply(ctx.t("announce-ask-photo"), force_reply=True)
         return True
     await drafts.end_question(ctx.session, flow)
