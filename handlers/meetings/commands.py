@@ -171,17 +171,22 @@ async def _ask_time(ctx: Context, text: str, status: WhenStatus, guess: datetime
     """The question for a time that must not be guessed."""
     example = EXAMPLES_VI[0]
     if status is WhenStatus.NO_TIME_OF_DAY and guess is not None:
-        await ctx.say("when-no-time", day=format_when(guess, ctx.locale).rsplit(" ", 2)[0],
-                      example=example)
+        await _ask(ctx, "when-no-time", day=format_when(guess, ctx.locale).rsplit(" ", 2)[0],
+                   example=example)
     elif status is WhenStatus.AMBIGUOUS and guess is not None:
         options = ctx.t("when-or").join(format_when(c, ctx.locale) for c in candidates)
-        await ctx.say("when-ambiguous", text=text, options=options or format_when(
+        await _ask(ctx, "when-ambiguous", text=text, options=options or format_when(
             guess, ctx.locale), guess=format_when(guess, ctx.locale), example=example)
     elif status is WhenStatus.IN_PAST and guess is not None:
-        await ctx.say("when-past", when=format_when(guess, ctx.locale), example=example)
+        await _ask(ctx, "when-past", when=format_when(guess, ctx.locale), example=example)
     else:
-        await ctx.say("when-unparseable", text=text,
-                      examples="\n".join(f"• {e}" for e in EXAMPLES_VI))
+        await _ask(ctx, "when-unparseable", text=text,
+                   examples="\n".join(f"• {e}" for e in EXAMPLES_VI))
+
+
+async def _ask(ctx: Context, key: str, **args: object) -> None:
+    """A question the official answers (a ForceReply on Telegram, so it works in groups)."""
+    await ctx.reply(ctx.t(key, **args), force_reply=True)
 
 
 # ---------------------------------------------------------------------------- /taohop

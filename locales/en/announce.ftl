@@ -1,6 +1,6 @@
 # /announce (/thongbao), confirmation, read acknowledgements, /daxem, /tinmoi.
 
-help-announce = Send a notice to the village's groups and subscribers
+help-announce = Send a notice to the village's groups and subscribers: type /thongbao and answer (text, then an optional photo); preview, then /xacnhan
 usage-announce = Usage: /announce <text>, e.g. /announce Village meeting tonight at 7pm in the community hall. Add #dang-vien to send only to groups with that tag, #ghim to pin it, #xa for the whole commune.
 help-xacnhan = Send the pending preview (notice, meeting, recurring notice)
 help-huy = Drop the pending preview, or stop a step-by-step question

@@ -1,6 +1,6 @@
 # Projects: photo progress, donation ledger, VietQR code, the village's public page.
 
-help-congtrinh = Projects; create one: /congtrinh tao <name> | <code> | <budget>
+help-congtrinh = Projects; create one: type /congtrinh tao and answer one question at a time (or /congtrinh tao <name> | <code> | <budget>)
 help-capnhat = Post a project progress update with photos
 help-tiendo = Progress of the village's projects
 help-ungho = A project's donation QR code (officials: record a gift)

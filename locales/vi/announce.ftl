@@ -1,6 +1,6 @@
 # /announce (/thongbao), confirmation, read acknowledgements, /daxem, /tinmoi.
 
-help-announce = Gửi thông báo tới các nhóm và người đăng ký của thôn
+help-announce = Gửi thông báo tới các nhóm và người đăng ký của thôn: gõ /thongbao rồi trả lời (nội dung, rồi ảnh nếu có); xem trước rồi /xacnhan
 usage-announce = Cách dùng: /thongbao <nội dung>, ví dụ: /thongbao Tối nay 19h họp dân tại nhà văn hóa. Thêm #dang-vien để chỉ gửi nhóm có thẻ đó, #ghim để ghim tin, #xa để gửi toàn xã.
 help-xacnhan = Gửi bản xem trước đang chờ (thông báo, cuộc họp, nhắc định kỳ)
 help-huy = Bỏ bản xem trước đang chờ, hoặc dừng câu hỏi từng bước

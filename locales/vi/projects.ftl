@@ -1,6 +1,6 @@
 # Công trình: tiến độ bằng ảnh, danh sách ủng hộ, mã VietQR, trang công khai của thôn.
 
-help-congtrinh = Danh sách công trình; tạo mới: /congtrinh tao <tên> | <mã> | <dự toán>
+help-congtrinh = Danh sách công trình; tạo mới: gõ /congtrinh tao rồi trả lời từng câu (hoặc /congtrinh tao <tên> | <mã> | <dự toán>)
 help-capnhat = Cập nhật tiến độ công trình bằng ảnh
 help-tiendo = Tiến độ các công trình của thôn
 help-ungho = Mã QR ủng hộ công trình (cán bộ: ghi nhận khoản ủng hộ)
