@@ -375,3 +375,16 @@ async def test_congtrinh_and_ungho_step_by_step(harness_factory):
     assert "Đã dừng" in (await h.say("/huy", user="official"))[0]
     ledger = "\n".join(await h.say("/danhsachungho nvh", user="resident"))
     assert ledger.count("Nguyễn Văn A") == 1
+
+
+async def test_capnhat_step_by_step(harness_factory):
+    from tests.fakes import tiny_png
+
+    h = await harness_factory("web")
+    await h.say("/congtrinh tao Nhà văn hóa thôn | nvh | 500tr", user="official")
+    assert "Cập nhật tiến độ công trình nào" in (await h.say("/capnhat", user="official"))[0]
+    assert "Tiến độ thế nào" in (await h.say("nvh", user="official"))[0]
+    done = await h.say("40% Đã đổ xong móng", user="official", photo=tiny_png())
+    assert done, "the update is answered"
+    timeline = "\n".join(await h.say("/tiendo nvh", user="resident"))
+    assert "Đã đổ xong móng" in timeline and "40%" in timeline

@@ -238,6 +238,10 @@ async def capnhat(ctx: Context) -> None:
     except ParseError:
         await ctx.say("projects-bad-percent")
         return
+    if parsed is None and not ctx.args.strip() and not ctx.msg.attachments and (
+            ctx.village is not None):
+        await _ask_step(ctx, FLOW_UPDATE, [])
+        return
     if parsed is None:
         await ctx.say("usage-capnhat")
         return
@@ -671,8 +675,10 @@ def web_routes(app, services: Services) -> None:  # type: ignore[no-untyped-def]
 
 FLOW_CREATE = "ask-congtrinh"  # name, code, budget
 FLOW_GIFT = "ask-ungho"  # project code, amount, donor name
+FLOW_UPDATE = "ask-capnhat"  # project code, then the news (text and/or photos)
 STEPS = {FLOW_CREATE: ("projects-ask-name", "projects-ask-code", "projects-ask-budget"),
-         FLOW_GIFT: ("projects-ask-project", "projects-ask-amount", "projects-ask-donor")}
+         FLOW_GIFT: ("projects-ask-project", "projects-ask-amount", "projects-ask-donor"),
+         FLOW_UPDATE: ("projects-ask-update-project", "projects-ask-update")}
 
 
 async def _ask_step(ctx: Context, kind: str, answers: list[str]) -> None:
@@ -691,7 +697,7 @@ async def _step_error(ctx: Context, kind: str, step: int, text: str) -> str | No
     if kind == FLOW_CREATE and step == 2 and fold(text) not in NO_WORDS and (
             (parse_amount(text) or 0) <= 0):
         return "projects-create-bad-budget"
-    if kind == FLOW_GIFT and step == 0:
+    if kind in (FLOW_GIFT, FLOW_UPDATE) and step == 0:
         project = await projects_repo.project_by_code(
             ctx.session, village_id=ctx.village.id or 0, code=normalize_code(text) or "")
         return None if project is not None else "projects-ask-unknown"
@@ -717,6 +723,16 @@ async def step_answer(ctx: Context) -> bool:
     assert ctx.village is not None
     text = ctx.msg.text.strip()
     answers = [str(a) for a in flow.payload.get("answers", [])]
+    if flow.kind == FLOW_UPDATE and len(answers) == 1 and (text or ctx.msg.attachments):
+        await drafts.end_question(ctx.session, flow)
+        try:
+            parsed = parse_update(f"{answers[0]} {text}")
+        except ParseError:
+            await ctx.say("projects-bad-percent")
+            return True
+        if parsed is not None:
+            await _new_update(ctx, parsed, ctx.msg.attachments)
+        return True
     error = await _step_error(ctx, flow.kind, len(answers), text) if text else None
     if not text or error:
         if error:

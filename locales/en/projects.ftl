@@ -142,3 +142,5 @@ projects-ask-amount = How much? For example: 2tr or 500.000
 projects-ask-donor = Who gave it? For example: Nguyễn Văn A (or "Hảo tâm")
 projects-ask-unknown = There is no project with code "{ $code }" in this village.
 projects-ask-bad-amount = I did not understand the amount "{ $code }".
+projects-ask-update = What is the progress? Reply to this message with photos and a caption, or just text, for example: 40% Foundations poured
+projects-ask-update-project = Which project is the progress update for? Reply with its code, for example: nvh

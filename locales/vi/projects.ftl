@@ -142,3 +142,5 @@ projects-ask-amount = Số tiền ủng hộ? Ví dụ: 2tr hoặc 500.000
 projects-ask-donor = Tên người góp? Ví dụ: Nguyễn Văn A (hoặc "Hảo tâm")
 projects-ask-unknown = Không có công trình mã "{ $code }" trong thôn.
 projects-ask-bad-amount = Tôi chưa hiểu số tiền "{ $code }".
+projects-ask-update = Tiến độ thế nào? Trả lời tin này bằng ảnh kèm chú thích, hoặc chỉ chữ, ví dụ: 40% Đã đổ xong móng
+projects-ask-update-project = Cập nhật tiến độ công trình nào? Trả lời bằng mã công trình, ví dụ: nvh
