@@ -39,9 +39,11 @@ async def test_resident_is_refused_and_audited(harness_factory, platform: str) -
         assert (await s.exec(select(Notice))).all() == []
 
 
-async def test_empty_announce_shows_usage(harness_factory, platform: str) -> None:
+async def test_empty_announce_asks_step_by_step(harness_factory, platform: str) -> None:
     h = await harness_factory(platform)
     (text,) = await h.say("/announce", user="official", chat="group1")
+    assert text.startswith("Nội dung thông báo là gì?")  # the step-by-step form
+    (text,) = await h.say("/announce #ghim", user="official", chat="group1")
     assert text.startswith("Cách dùng: /thongbao")
 
 
