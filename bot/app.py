@@ -7,8 +7,12 @@ import gc
 import logging
 import signal
 from contextlib import suppress
+from typing import IO
 
-from bot import logsafe
+from aiohttp import web
+from sqlalchemy.engine import make_url
+
+from bot import __version__, logsafe
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.core.events import IncomingMessage, Platform
@@ -42,7 +46,9 @@ class VillageBot:
         logsafe.protect(secret.get_secret_value() for secret in (
             settings.telegram_bot_token, settings.zalo_bot_token,
             settings.telegram_webhook_secret, settings.zalo_webhook_secret) if secret is not None)
-        self.db = Database(settings.database_url)
+        # the web chat alone: the bot is the simulator, on the simulator's own database
+        web_only = settings.web_chat_enabled and not settings.web_chat_beside_platforms
+        self.db = Database(settings.web_chat_database_url if web_only else settings.database_url)
         self.media = MediaStore(settings.media_dir, settings.public_base_url,
                                 settings.max_photo_bytes)
         self.services = Services(settings=settings, db=self.db, clock=clock or SystemClock(),
@@ -53,8 +59,10 @@ class VillageBot:
         self.telegram = None
         self.zalo = None
         self.webchat = None
+        self.demo_bot: VillageBot | None = None  # the simulator's own bot beside real platforms
         self._webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
+        self._run_lock: IO[bytes] | None = None
 
     async def dispatch(self, msg: IncomingMessage, messenger: Messenger) -> None:
         """Hand one message to the pipeline (what every adapter calls)."""
@@ -63,35 +71,70 @@ class VillageBot:
     async def start(self) -> None:
         """Migrate, start every configured platform and feature, then listen."""
         s = self.settings
+        from bot.runtime.backup import hold_run_lock
+
+        self._run_lock = hold_run_lock(self.db.url)  # `villagebot restore` waits for us
         await self.db.upgrade()
-        if s.web_chat_enabled:
-            await self._start_webchat()
+        if s.web_chat_beside_platforms:
+            await self._start_demo_bot()
+        elif s.web_chat_enabled:
+            await self._start_webchat(self.web.app)
         if s.telegram_bot_token is not None:
             await self._start_telegram()
         if s.zalo_bot_token is not None:
             await self._start_zalo()
+        await self._start_workers()
+        self.web.add_feature_routes(self.routers)
+        port = await self.web.start(s.web_host, s.web_port)
+        log.info("villagebot %s started: listening on http://%s:%s (platforms: %s; database: %s)",
+                 __version__, s.web_host, port,
+                 ", ".join(p.value for p in self.services.messengers) or "none",
+                 make_url(self.db.url).render_as_string(hide_password=True))
+        if self.webchat is not None:
+            host = "127.0.0.1" if s.web_host in ("0.0.0.0", "::") else s.web_host
+            log.info("web chat simulator: open http://%s:%s/?token=%s", host, port,
+                     self.webchat.token)
+
+    async def _start_workers(self) -> None:
         # the outbox first: features' start hooks (reminders) may already send
         self.services.outbox = Outbox(self.services)
         await self.services.outbox.start()
         for router in self.routers:
             for hook in router.start_hooks:
                 await hook(self.services)
-        self.web.add_feature_routes(self.routers)
-        port = await self.web.start(s.web_host, s.web_port)
-        log.info("listening on http://%s:%s (platforms: %s)", s.web_host, port,
-                 ", ".join(p.value for p in self.services.messengers) or "none")
 
-    async def _start_webchat(self) -> None:
+    async def _start_demo_bot(self) -> None:
+        """Beside Telegram/Zalo the simulator is a bot of its own, on its own database.
+
+        Its identities, villages and roles live only there (WEB_CHAT_DATABASE_URL), so nothing
+        done in the web chat can grant a right to, or send to, a real chat or person.
+        """
+        s = self.settings
+        demo_settings = s.model_copy(update={
+            "telegram_bot_token": None, "zalo_bot_token": None, "web_chat": "on",
+            "villagebot_admins": "", "database_url": s.web_chat_database_url})
+        self.demo_bot = VillageBot(demo_settings, clock=self.services.clock,
+                                   routers=self.routers, webchat_demo=self._webchat_demo)
+        await self.demo_bot.db.upgrade()
+        await self.demo_bot._start_webchat(self.web.app)
+        await self.demo_bot._start_workers()
+        self.webchat = self.demo_bot.webchat
+
+    async def _start_webchat(self, app: web.Application) -> None:
         from bot.adapters.webchat import WebChat, WebChatMessenger
         from bot.runtime.demo import seed_demo
 
         messenger = WebChatMessenger(self.media)
+        token = self.settings.web_chat_token
         self.webchat = WebChat(messenger=messenger, dispatch=self.dispatch,
                                i18n=self.services.i18n, clock=self.services.clock,
-                               locale=self.settings.default_locale, demo=self._webchat_demo)
-        self.webchat.setup(self.web.app)
+                               locale=self.settings.default_locale, demo=self._webchat_demo,
+                               token=token.get_secret_value() if token else None,
+                               public_base_url=self.settings.public_base_url)
+        self.webchat.setup(app)
         self.services.messengers[Platform.WEB] = messenger
         self.services.bot_usernames[Platform.WEB] = "villagebot"
+        # the simulator's admin: only ever on the simulator's database (see _start_demo_bot)
         self.services.admins = self.services.admins | {("web", "admin")}
         if self.settings.demo_data:
             await seed_demo(self.services)
@@ -119,6 +162,8 @@ class VillageBot:
             dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout)
         await self.telegram.start()
         self.services.messengers[Platform.TELEGRAM] = self.telegram.messenger
+        if not webhook:
+            self.web.polling["telegram"] = self.telegram.polling_alive
         self.services.bot_usernames[Platform.TELEGRAM] = self.telegram.username
         for locale in ("vi", "en"):
             everyone, officials = self._menus(locale)
@@ -146,6 +191,8 @@ class VillageBot:
             bot_name=s.zalo_bot_name)
         await self.zalo.start()
         self.services.messengers[Platform.ZALO] = self.zalo.messenger
+        if not webhook:
+            self.web.polling["zalo"] = self.zalo.polling_alive
         if webhook:
             assert s.zalo_webhook_secret is not None
             self.web.zalo_secret = s.zalo_webhook_secret.get_secret_value()
@@ -155,6 +202,8 @@ class VillageBot:
 
     async def stop(self) -> None:
         """Stop features, platforms and the server; close the database."""
+        if self.demo_bot is not None:
+            await self.demo_bot.stop()
         for router in self.routers:
             for hook in router.stop_hooks:
                 with suppress(Exception):
@@ -168,6 +217,9 @@ class VillageBot:
                 await adapter.stop()
         await self.web.stop()
         await self.db.close()
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
 
     async def run_forever(self) -> None:
         """Start, wait for SIGINT/SIGTERM, stop."""

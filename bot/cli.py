@@ -33,7 +33,36 @@ def _parser() -> argparse.ArgumentParser:
                       help="target database, e.g. postgresql+asyncpg://user@host/villagebot")
     copy.add_argument("--force", action="store_true",
                       help="empty a target that already holds data, then copy")
+    bak = sub.add_parser("backup", help="write the SQLite database and media to one file "
+                                         "(safe while the bot runs)")
+    bak.add_argument("file", help="the backup file to write, e.g. backup-2026-12-02.tar")
+    res = sub.add_parser("restore", help="put a backup in place (the bot must be stopped)")
+    res.add_argument("file", help="a file written by villagebot backup")
+    res.add_argument("--force", action="store_true",
+                     help="replace an existing database (kept as <file>.before-restore)")
     return parser
+
+
+def _backup_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """``villagebot backup`` / ``villagebot restore``: print what was written."""
+    from pathlib import Path
+
+    from bot.runtime.backup import BackupError, backup, restore
+
+    i18n = Translator(default=settings.default_locale)
+    try:
+        if args.command == "backup":
+            result = backup(settings.database_url, settings.media_dir, Path(args.file))
+        else:
+            result = restore(Path(args.file), settings.database_url, settings.media_dir,
+                             force=args.force)
+    except BackupError as exc:
+        print(i18n.t(None, f"backup-error-{exc.code}", detail=exc.detail), file=sys.stderr)
+        return 1
+    key = "backup-done" if args.command == "backup" else "restore-done"
+    print(i18n.t(None, key, bytes=result.database_bytes, media=result.media_files,
+                 path=str(result.path)))
+    return 0
 
 
 def _copy_data(args: argparse.Namespace) -> int:
@@ -85,11 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         print(Translator().t(None, "config-error", variable=exc.variable, reason=exc.reason),
               file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot import logrepeat
+    from bot.runtime.logs import configure
+
+    configure(settings.log_level, settings.log_format, settings.timezone)
+    logrepeat.install()  # a repeated error is summarised, not written thousands of times
     from bot.db.engine import upgrade_schema
 
+    if args.command in ("backup", "restore"):
+        return _backup_restore(args, settings)
     if args.command == "migrate":
         upgrade_schema(settings.database_url)
         return 0

@@ -41,9 +41,15 @@ class Settings(BaseSettings):
     web_port: int = Field(8080, ge=0, le=65535)
     web_chat: Literal["auto", "on", "off"] = "auto"
     web_chat_allow_remote: bool = False
+    # the simulator's own database: its demo village, people and roles never mix with real ones
+    web_chat_database_url: str = "sqlite+aiosqlite:///./data/webchat-demo.db"
+    # the secret in the simulator's start link (random per process when unset)
+    web_chat_token: SecretStr | None = None
     media_dir: Path = Path("./data/media")
     max_photo_bytes: int = Field(10 * 1024 * 1024, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["console", "json"] = "console"
+    metrics_token: SecretStr | None = None
     poll_timeout: int = Field(30, ge=1, le=120)
     demo_data: bool = True
 
@@ -81,7 +87,7 @@ class Settings(BaseSettings):
             raise ValueError("must be 8 to 256 characters")
         return value
 
-    @field_validator("database_url")
+    @field_validator("database_url", "web_chat_database_url")
     @classmethod
     def _db(cls, value: str) -> str:
         if value.startswith("postgresql://"):
@@ -97,6 +103,12 @@ class Settings(BaseSettings):
         """Bootstrap admins as (platform, id) pairs."""
         pairs = (p.strip().partition(":") for p in self.villagebot_admins.split(","))
         return frozenset((p, i) for p, _, i in pairs if p and i)
+
+    @property
+    def web_chat_beside_platforms(self) -> bool:
+        """The simulator runs next to Telegram or Zalo (then on its own bot and database)."""
+        return self.web_chat_enabled and (
+            self.telegram_bot_token is not None or self.zalo_bot_token is not None)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -143,4 +155,9 @@ def load_settings(**overrides: object) -> Settings:
     ):
         raise ConfigError("WEB_HOST", "the web chat trusts everyone: listen on 127.0.0.1, "
                           "or set WEB_CHAT_ALLOW_REMOTE=true")
+    if settings.web_chat_beside_platforms and (
+        settings.web_chat_database_url == settings.database_url
+    ):
+        raise ConfigError("WEB_CHAT_DATABASE_URL", "the simulator needs its own database, "
+                          "apart from DATABASE_URL")
     return settings

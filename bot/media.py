@@ -77,8 +77,11 @@ class MediaStore:
         return f"{self.base_url or ''}/media/{name}"
 
     def path(self, name: str) -> Path | None:
-        """Local path of a stored file, or None for unsafe or unknown names."""
-        if "/" in name or "\\" in name or name.startswith("."):
+        """Local path of a stored file, or None for unsafe or unknown names and for symlinks
+        (the bot writes only regular files: a link could point anywhere on the machine)."""
+        if "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
             return None
         path = self.root / name
-        return path if path.is_file() else None
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path

@@ -54,6 +54,7 @@ class FireStats:
     late: int = 0
     skipped: int = 0
     recurring: int = 0
+    jobs: int = 0  # rows fired by features' due jobs (poll deadlines …)
 
 
 async def _outbox_fan_out(session: AsyncSession, services: Services, chats: list[Chat],
@@ -79,7 +80,15 @@ class ReminderService:
             recur = (await session.exec(select(func.min(RecurringNotice.next_fire_at)).where(
                 col(RecurringNotice.active).is_(True)))).first()
         times = [_aware(t) for t in (first, recur) if t is not None]
+        for job in self._jobs():
+            due = await job.next_due(self.services)
+            if due is not None:
+                times.append(_aware(due))
         return min(times) if times else None
+
+    def _jobs(self) -> list[Any]:
+        commands = getattr(self.services, "commands", None)  # unset for a bare service
+        return list(commands.due_jobs) if commands is not None else []
 
     # ------------------------------------------------------------------ firing
     async def fire_due(self, now: datetime) -> FireStats:
@@ -89,7 +98,12 @@ class ReminderService:
             pass
         while await self._recurring_batch(now, stats):
             pass
-        if stats.sent or stats.skipped or stats.recurring:
+        for job in self._jobs():
+            try:
+                stats.jobs += await job.fire(self.services, now)
+            except Exception:
+                log.exception("due job %s failed; it runs again next round", job.name)
+        if stats.sent or stats.skipped or stats.recurring or stats.jobs:
             log.info("reminders fired: %s", stats)
         return stats
 
@@ -128,6 +142,8 @@ class ReminderService:
             villages = await _villages_and_chats(session, {m.village_id for _, m in fired})
             for reminder, meeting in fired:
                 is_late = reminder.id in late
+                self.services.metrics.reminder_lateness.observe(
+                    max(0.0, (now - _aware(reminder.fire_at)).total_seconds()))
                 village, chats = villages.get(meeting.village_id, (None, []))
                 render = self._reminder_render(meeting, village, now, is_late)
                 await self.deliver(session, self.services, chats, render, kind="reminder",

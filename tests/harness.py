@@ -35,6 +35,7 @@ from tests.fakes import FakeTelegram, FakeZalo
 START = datetime(2026, 11, 21, 13, 30, tzinfo=UTC)  # Saturday 20:30 in Asia/Ho_Chi_Minh
 TG_TOKEN = "123456789:TEST-token_fake"
 ZL_TOKEN = "987654321:zalo-secret-token"
+WEB_TOKEN = "web-chat-test-secret"  # the simulator's start-link secret (WEB_CHAT_TOKEN)
 
 USERS = {
     "admin": ("Quản Trị", 1001, "a1d0000000000000ad01"),
@@ -101,6 +102,9 @@ class Harness:
             "villagebot_admins": f"{self.platform}:{user_id(self.platform, 'admin')}",
             "web_chat": "on" if self.platform == "web" else "off", "demo_data": False,
             "telegram_bot_token": None, "zalo_bot_token": None,
+            "web_chat_token": WEB_TOKEN,  # the web chat alone runs on its own database
+            "web_chat_database_url": "sqlite+aiosqlite:///" + str(
+                self.workdir / ("bot.db" if self.platform == "web" else "webchat.db")),
         }
         if self.tg is not None:
             values.update(telegram_bot_token=TG_TOKEN, telegram_api_base_url=self.tg.url)
@@ -158,8 +162,8 @@ class Harness:
 
     async def http(self) -> aiohttp.ClientSession:
         """A client for the bot's web server."""
-        if self._http is None:
-            self._http = aiohttp.ClientSession()
+        if self._http is None:  # holds the simulator's cookie, as a browser that opened the link
+            self._http = aiohttp.ClientSession(cookies={"villagebot_webchat": WEB_TOKEN})
         return self._http
 
     # ------------------------------------------------------------------ ids

@@ -342,3 +342,20 @@ async def test_answer_goes_to_the_askers_platform(harness_factory) -> None:
     assert (item.platform, item.chat_external_id) == ("zalo", "zl-77")
     assert item.payload["title"] == "A village official answered"  # the chat's own language
     assert "Sáng thứ Hai." in item.payload["text"]
+
+
+async def test_official_is_told_once_to_open_a_private_chat(harness_factory) -> None:
+    """A question reaching no official: the official's next group command asks them, once, to
+    write to the bot privately; afterwards the resident hears that an official will answer."""
+    h = await harness_factory("telegram")
+    nobody = await h.say("/hoi bao giờ đổ bê tông đường xóm", user="resident", chat="group1")
+    assert "chưa liên lạc được với cán bộ" in nobody[0] and "cán bộ sẽ trả lời" not in nobody[0]
+    first = await h.say("/lich-hop", user="official", chat="group1")
+    assert len(first) == 2 and "@ThisBot" in first[1] and "/start" in first[1]
+    assert "1 câu hỏi của bà con" in first[1]
+    assert len(await h.say("/lich-hop", user="official", chat="group1")) == 1
+    await h.restart()
+    assert len(await h.say("/lich-hop", user="official", chat="group1")) == 1  # once, for good
+    await h.say("/start", user="official", chat="dm")
+    reached = await h.say("/hoi ai sửa loa phường", user="resident2", chat="group1")
+    assert reached[0].startswith(FORWARDED) and "cán bộ sẽ trả lời" in reached[0]

@@ -29,6 +29,7 @@ from bot.db.engine import Database
 from bot.db.models import Chat, Village
 from bot.delivery.models import SENT, OutboxItem
 from bot.delivery.outbox import fan_out
+from bot.delivery.sharedrate import SEND_LAG
 from bot.i18n import Translator
 from handlers.meetings.models import REMINDER_SENT, Meeting, Reminder
 from tests.conftest_pg import pg_url  # noqa: F401
@@ -104,6 +105,12 @@ async def _seed_village(url: str, chats: int) -> tuple[int, list[Chat]]:
             return village.id or 0, rows
     finally:
         await db.close()
+
+
+def _peak(times: list[float], window: float) -> int:
+    """The most ``times`` (sorted) in any ``window`` seconds."""
+    return max((sum(1 for u in times[i:] if u - t < window) for i, t in enumerate(times)),
+               default=0)
 
 
 async def _until(check, timeout: float, step: float = 0.05) -> None:  # type: ignore[no-untyped-def]
@@ -188,11 +195,57 @@ async def test_broadcast_to_300_chats_drained_by_three_processes(cluster) -> Non
             sent = (await s.exec(select(func.count()).select_from(OutboxItem).where(
                 OutboxItem.status == SENT))).one()
         assert sent == 300
-        times = sorted(at for n in nodes for _c, t, at in n.sends() if t.startswith("notice "))
-        peak = max(sum(1 for u in times[i:] if u - t < 1.0) for i, t in enumerate(times))
         # Telegram's ~30 messages/s overall holds for the three processes together (the
-        # budget lives in rate_state, not in each process's memory)
-        assert peak <= 30, peak
-        print(f"300 chats: {elapsed:.1f}s, per process {per_node}, peak {peak} msg/s overall")
+        # budget lives in rate_state, not in each process's memory).  Measured where the
+        # budget is kept, at the senders: each row's slot (claimed_at, taken with the budget)
+        # and every send leaving within SEND_LAG of its slot, so 30 at most in any
+        # 1 + SEND_LAG s of slots.  Arrival times at the fakes also carry this busy test
+        # process's own scheduling delays, so they are printed, not asserted.
+        async with db.session() as s:
+            slots = sorted(at.timestamp() for at in (await s.exec(select(
+                OutboxItem.claimed_at).where(OutboxItem.status == SENT))).all())
+        slot_peak = _peak(slots, 1.0 + SEND_LAG)
+        assert slot_peak <= 30, slot_peak
+        arrivals = sorted(at for n in nodes for _c, t, at in n.sends() if t.startswith("notice "))
+        print(f"300 chats: {elapsed:.1f}s, per process {per_node}, peak {slot_peak} sends in "
+              f"{1 + SEND_LAG:.1f} s, {_peak(arrivals, 1.0)} arrivals in 1 s")
+    finally:
+        await db.close()
+
+
+async def test_sigkill_mid_send_the_dead_process_claim_is_taken_back_at_once(cluster) -> None:  # type: ignore[no-untyped-def]
+    """A sending process is killed while its claimed row is in flight: the others take the
+    row back (its claimer's session is gone) instead of waiting for the 120 s lease."""
+    url, nodes = cluster
+    _village_id, chats = await _seed_village(url, 90)
+    victim = nodes[0]
+    victim.tg.delay_next("sendMessage", 30, times=1000)  # every send of the victim hangs
+    await _start(nodes)
+    db = Database(url)
+    services = Services(settings=Settings(_env_file=None, database_url=url),  # type: ignore[call-arg]
+                        db=db, clock=SystemClock(), i18n=Translator())
+    try:
+        async with db.session() as s:
+            await fan_out(s, services, chats, lambda c: OutMessage(text=f"notice {c.external_id}"),
+                          kind="announce", dedupe_key="kill-test")
+        await victim.tg.wait_for("sendMessage", answered=False, timeout=20)
+        await victim.proc.kill()
+        killed_at = time.monotonic()
+
+        def copies() -> Counter[str]:
+            return Counter(chat for n in nodes for chat, text, _at in n.sends()
+                           if text.startswith("notice "))
+
+        await _until(lambda: len(copies()) == len(chats), 15)
+        recovered = time.monotonic() - killed_at
+        await asyncio.sleep(1.5)
+        got = copies()
+        assert set(got) == {c.external_id for c in chats}
+        assert sum(got.values()) - len(chats) <= 1, got.most_common(3)  # one duplicate at most
+        async with db.session() as s:
+            left = (await s.exec(select(func.count()).select_from(OutboxItem).where(
+                OutboxItem.status != SENT))).one()
+        assert left == 0
+        print(f"every chat served {recovered:.1f}s after the SIGKILL")
     finally:
         await db.close()

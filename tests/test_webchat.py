@@ -11,7 +11,7 @@ async def test_page_says_it_is_a_simulator(harness_factory) -> None:
     async with http.get(f"{h.base_url}/") as resp:
         page = await resp.text()
     assert resp.status == 200
-    assert "trình mô phỏng" in page and "/chat/api/send" in page
+    assert "trình mô phỏng" in page and "/chat/webchat.js" in page
     async with http.get(f"{h.base_url}/chat/api/config") as resp:
         config = await resp.json()
     assert {u["id"] for u in config["users"]} >= {"admin", "official", "resident"}

@@ -98,4 +98,5 @@ async def test_healthz(harness_factory) -> None:
     async with http.get(f"{h.base_url}/healthz") as resp:
         assert resp.status == 200
         body = await resp.json()
-    assert body == {"status": "ok", "database": "ok", "platforms": ["telegram"]}
+    assert body == {"status": "ok", "database": "ok", "platforms": ["telegram"],
+                    "polling": {"telegram": "alive"}}

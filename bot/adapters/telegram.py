@@ -8,11 +8,13 @@ configurable for a self-hosted Bot API server and for the tests' fake server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from telegram import (
@@ -20,11 +22,16 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeDefault,
+    Chat,
+    Document,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    PhotoSize,
     Update,
+    User,
+    Video,
 )
 from telegram.error import (
     BadRequest,
@@ -67,6 +74,7 @@ CAPTION_LIMIT = 1024
 TELEGRAM_CAPS = Capabilities(max_text=4096, buttons=True, pin=True, edit=True, video=True,
                              albums=True, photo_url_only=False)
 
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 Dispatch = Callable[[IncomingMessage], Awaitable[object]]
 
 
@@ -300,67 +308,113 @@ class TelegramMessenger:
         return member.status in ("administrator", "creator")
 
 
+def parse_update(data: dict, bot: Bot) -> Update:
+    """``Update.de_json``, then the checks PTB's Application relies on (hashable int ids)."""
+    update = Update.de_json(data, bot)
+    for part in (update.effective_user, update.effective_chat, update.effective_message):
+        if part is not None:
+            _int(getattr(part, "message_id", None) if isinstance(part, Message) else part.id,
+                 "id")
+    return update
+
+
+def _int(value: object, what: str) -> int:
+    """An id PTB left as it came: it must be an integer (PTB does not check scalars)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} is not an integer")
+    return value
+
+
+def _str(value: object) -> str | None:
+    """A text field, or None when absent or of another type."""
+    return value if isinstance(value, str) else None
+
+
+def _date(value: object) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValueError("date is not a timestamp")
+    return value
+
+
 def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> IncomingMessage | None:
-    """Normalise a PTB update; None for update types the bot ignores."""
+    """Normalise a PTB update; None for update types the bot ignores.
+
+    PTB builds objects without checking scalar types, so ids, dates and texts are checked
+    here: a wrong-typed field raises ValueError (the update is skipped), never reaches a handler.
+    """
     if update.callback_query is not None:
         query = update.callback_query
         source = query.message
-        if source is None or not hasattr(source, "chat"):
+        if source is None or not hasattr(source, "chat") or not isinstance(source, Message):
             return None
         return IncomingMessage(
             chat=_chat(source.chat), sender=_user(query.from_user), text="",
-            message_id=str(source.message_id), date=source.date, button=query.data or "",
-            callback_id=str(query.id), addressed=True,
-            user_locale=query.from_user.language_code,
+            message_id=str(_int(source.message_id, "message_id")), date=_date(source.date),
+            button=_str(query.data) or "", callback_id=str(_str(query.id) or _int(query.id, "id")),
+            addressed=True, user_locale=_str(query.from_user.language_code),
         )
     message = update.message
     if message is None or message.from_user is None:
         return None
-    text = message.text or message.caption or ""
+    text = _str(message.text) or _str(message.caption) or ""
     reply = message.reply_to_message
     reply_ref = None
     if reply is not None:
         reply_ref = ReplyRef(
-            message_id=str(reply.message_id),
+            message_id=str(_int(reply.message_id, "message_id")),
             sender=_user(reply.from_user) if reply.from_user else None,
-            text=reply.text or reply.caption or "",
+            text=_str(reply.text) or _str(reply.caption) or "",
             attachments=_attachments(reply),
             from_this_bot=bool(reply.from_user and reply.from_user.id == bot_id),
         )
     addressed = message.chat.type == "private" or bool(reply_ref and reply_ref.from_this_bot)
     if bot_username and f"@{bot_username.lower()}" in text.lower():
         addressed = True
+    migrated = message.migrate_to_chat_id
     return IncomingMessage(
         chat=_chat(message.chat), sender=_user(message.from_user), text=text,
-        message_id=str(message.message_id), date=message.date,
+        message_id=str(_int(message.message_id, "message_id")), date=_date(message.date),
         attachments=_attachments(message), reply_to=reply_ref,
-        album_id=message.media_group_id, addressed=addressed,
-        migrated_to=str(message.migrate_to_chat_id) if message.migrate_to_chat_id else None,
-        user_locale=message.from_user.language_code,
+        album_id=_str(message.media_group_id), addressed=addressed,
+        migrated_to=str(_int(migrated, "migrate_to_chat_id")) if migrated else None,
+        user_locale=_str(message.from_user.language_code),
     )
 
 
 def _chat(chat) -> ChatRef:  # type: ignore[no-untyped-def]
-    return ChatRef(platform=Platform.TELEGRAM, id=str(chat.id), is_group=chat.type != "private",
-                   title=chat.title or chat.full_name)
+    if not isinstance(chat, Chat) or not isinstance(chat.type, str):
+        raise ValueError("malformed chat")
+    title = _str(chat.title) or " ".join(
+        n for n in (_str(chat.first_name), _str(chat.last_name)) if n) or None
+    return ChatRef(platform=Platform.TELEGRAM, id=str(_int(chat.id, "chat id")),
+                   is_group=chat.type != "private", title=title)
 
 
 def _user(user) -> UserRef:  # type: ignore[no-untyped-def]
-    return UserRef(platform=Platform.TELEGRAM, id=str(user.id), name=user.full_name,
-                   username=user.username, is_bot=user.is_bot)
+    if not isinstance(user, User):
+        raise ValueError("malformed sender")
+    name = " ".join(n for n in (_str(user.first_name), _str(user.last_name)) if n)
+    return UserRef(platform=Platform.TELEGRAM, id=str(_int(user.id, "user id")), name=name,
+                   username=_str(user.username), is_bot=user.is_bot is True)
+
+
+def _size(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _attachments(message: Message) -> tuple[Attachment, ...]:
-    if message.photo:
-        best = message.photo[-1]
-        return (Attachment("photo", best.file_id, size=best.file_size, mime="image/jpeg"),)
-    if message.video:
-        v = message.video
-        return (Attachment("video", v.file_id, size=v.file_size, mime=v.mime_type),)
-    if message.document:
-        d = message.document
-        return (Attachment("document", d.file_id, size=d.file_size, mime=d.mime_type,
-                           file_name=d.file_name),)
+    photo, video, doc = message.photo, message.video, message.document
+    if photo and isinstance(photo, tuple | list):
+        best = photo[-1]
+        if isinstance(best, PhotoSize) and _str(best.file_id):
+            return (Attachment("photo", best.file_id, size=_size(best.file_size),
+                               mime="image/jpeg"),)
+    if isinstance(video, Video) and _str(video.file_id):
+        return (Attachment("video", video.file_id, size=_size(video.file_size),
+                           mime=_str(video.mime_type)),)
+    if isinstance(doc, Document) and _str(doc.file_id):
+        return (Attachment("document", doc.file_id, size=_size(doc.file_size),
+                           mime=_str(doc.mime_type), file_name=_str(doc.file_name)),)
     return ()
 
 
@@ -429,9 +483,12 @@ class TelegramAdapter:
                                                 read_timeout=poll_timeout + 10))
             .concurrent_updates(PerChatUpdateProcessor(concurrent_updates))
         )
-        if webhook:
-            builder = builder.updater(None)
+        # no PTB Updater: our own getUpdates loop (_poll) parses each update on its own, so one
+        # malformed update is skipped (and confirmed) instead of failing its whole batch forever
+        builder = builder.updater(None)
         self.app = builder.build()
+        self.polling_task: asyncio.Task[None] | None = None
+        self._offset = 0
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.messenger = TelegramMessenger(self.app.bot)
 
@@ -458,16 +515,69 @@ class TelegramAdapter:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60)
         await self.app.start()
-        if not self.webhook and self.app.updater is not None:
-            await self.app.updater.start_polling(
-                timeout=self.poll_timeout, poll_interval=0.0, bootstrap_retries=-1,
-                allowed_updates=["message", "callback_query", "my_chat_member"],
-                error_callback=lambda exc: log.warning("Telegram polling error: %s", exc))
+        if not self.webhook:
+            self.polling_task = asyncio.create_task(self._poll(), name="telegram-poll")
+
+    def polling_alive(self) -> bool:
+        """True while the getUpdates loop runs (also while it backs off after errors)."""
+        return self.polling_task is not None and not self.polling_task.done()
+
+    async def _get_updates(self, timeout: int) -> object:
+        """One raw getUpdates call (JSON list, not parsed by PTB)."""
+        return await self.app.bot._post(
+            "getUpdates", {"offset": self._offset or None, "timeout": timeout,
+                           "allowed_updates": ALLOWED_UPDATES},
+            read_timeout=timeout + 10)
+
+    async def _poll(self, max_backoff: float = 30.0) -> None:
+        """Long-poll getUpdates; parse each update alone; back off on repeated errors."""
+        backoff = 1.0
+        while True:
+            try:
+                await self.app.bot.delete_webhook()
+                break
+            except TelegramError as exc:
+                log.warning("Telegram deleteWebhook failed (%s); retrying in %.0fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, max_backoff)
+        backoff = 1.0
+        while True:
+            try:
+                batch = await self._get_updates(self.poll_timeout)
+                if not isinstance(batch, list):
+                    raise ValueError(f"getUpdates answered {type(batch).__name__}, not a list")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # any fault: log, wait, try again; the loop never ends
+                log.warning("Telegram getUpdates failed (%s); retrying in %.0fs",
+                            exc if isinstance(exc, TelegramError) else repr(exc), backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, max_backoff)
+                continue
+            backoff = 1.0
+            for raw in batch:
+                update = self._parse(raw)
+                if update is not None:
+                    await self.app.update_queue.put(update)
+
+    def _parse(self, raw: object) -> Update | None:
+        """Advance the offset past ``raw`` and parse it; None (logged once) when malformed."""
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if isinstance(update_id, int) and not isinstance(update_id, bool):
+            self._offset = max(self._offset, update_id + 1)
+        else:
+            log.warning("skipped a Telegram update without an update_id")
+            return None
+        try:
+            return parse_update(raw, self.app.bot)
+        except Exception as exc:
+            log.warning("skipped malformed Telegram update %s: %r", update_id, exc)
+            return None
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Register our webhook URL with Telegram."""
-        await self.app.bot.set_webhook(url=url, secret_token=secret, allowed_updates=[
-            "message", "callback_query", "my_chat_member"])
+        await self.app.bot.set_webhook(url=url, secret_token=secret,
+                                       allowed_updates=ALLOWED_UPDATES)
 
     async def set_commands(
         self, everyone: list[tuple[str, str]], officials: list[tuple[str, str]],
@@ -486,7 +596,7 @@ class TelegramAdapter:
 
     async def feed(self, data: dict) -> None:
         """Queue a webhook update body (already JSON-decoded) for processing."""
-        update = Update.de_json(data, self.app.bot)
+        update = parse_update(data, self.app.bot)
         await self.app.update_queue.put(update)
 
     async def _on_update(self, update: object, _context: object) -> None:
@@ -494,11 +604,15 @@ class TelegramAdapter:
             return
         if update.my_chat_member is not None:
             return
-        incoming = to_incoming(update, self.app.bot.id, self.app.bot.username)
+        try:
+            incoming = to_incoming(update, self.app.bot.id, self.app.bot.username)
+        except Exception as exc:
+            log.warning("skipped malformed Telegram update %s: %r", update.update_id, exc)
+            return
         if incoming is None:
             return
         if not self.webhook:
-            # polling never redelivers: PTB confirms a batch's offset before handling it
+            # polling never redelivers: _poll confirms a batch's offset with its next call
             incoming = replace(incoming, may_redeliver=False)
         await self._dispatch(incoming, self.messenger)
         if incoming.callback_id and not self.messenger.take_answered(incoming.callback_id):
@@ -507,8 +621,13 @@ class TelegramAdapter:
     async def stop(self) -> None:
         """Stop polling and shut PTB down."""
         try:
-            if self.app.updater is not None and self.app.updater.running:
-                await self.app.updater.stop()
+            if self.polling_task is not None:
+                self.polling_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self.polling_task
+                if self._offset:  # confirm what was fetched, so a restart does not refetch it
+                    with contextlib.suppress(Exception):
+                        await self._get_updates(0)
             if self.app.running:
                 await self.app.stop()
             await self.app.shutdown()

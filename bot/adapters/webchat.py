@@ -1,22 +1,31 @@
 """The local web chat: a simulator page where a person picks who they are and which chat, and
 talks to the same pipeline and handlers as Telegram and Zalo.
 
-It trusts whoever opens it, so it listens on 127.0.0.1 unless explicitly allowed otherwise (see
-:func:`bot.config.load_settings`) and says on screen that it is a simulator.
+It lets whoever opens it act as anyone, so it is fenced in: it listens on 127.0.0.1 unless
+explicitly allowed otherwise (see :func:`bot.config.load_settings`), answers only requests whose
+Host is this machine (no DNS rebinding) and whose Origin, when sent, is its own (no cross-site
+forms), and only to a browser holding the per-process secret: the start link
+``/?token=…`` (printed in the log) is exchanged for an HttpOnly, SameSite=Strict cookie.  Its
+identities live on their own database (see ``VillageBot._start_demo_bot``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import ipaddress
 import itertools
 import json
+import secrets
 import tomllib
 from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 from string import Template
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -31,7 +40,11 @@ WEB_CAPS = Capabilities(max_text=4096, buttons=True, pin=False, edit=True, video
                         albums=True, photo_url_only=False)
 MAX_UPLOADS = 50
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.toml"
-PAGE = Path(__file__).resolve().parent.parent / "web" / "static" / "webchat.html"
+STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
+PAGE = STATIC / "webchat.html"
+SCRIPT = STATIC / "webchat.js"
+COOKIE = "villagebot_webchat"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +73,7 @@ class WebChatMessenger:
         self._ids = itertools.count(1)
         self._revs = itertools.count(1)
         self.uploads: OrderedDict[str, bytes] = OrderedDict()
+        self.toasts: dict[str, str] = {}  # callback id → the short answer shown to the presser
 
     def add(self, chat_id: str, entry: dict[str, Any]) -> str:
         """Append an entry to a chat's transcript; return its id."""
@@ -94,7 +108,9 @@ class WebChatMessenger:
                 entry["rev"] = next(self._revs)
 
     async def answer_button(self, callback_id: str, text: str | None = None) -> None:
-        """Nothing to acknowledge in the simulator."""
+        """Keep the answer to a press: the page shows it as a toast (as Telegram does)."""
+        if text:
+            self.toasts[callback_id] = text
 
     async def pin(self, chat_id: str, message_id: str) -> bool:
         """The simulator cannot pin."""
@@ -138,8 +154,13 @@ class WebChat:
         clock: Clock,
         locale: str,
         demo: dict[str, Any] | None = None,
+        token: str | None = None,
+        public_base_url: str | None = None,
     ) -> None:
         self.messenger = messenger
+        self.token = token or secrets.token_urlsafe(24)
+        public = urlsplit(public_base_url).hostname if public_base_url else None
+        self._public_host = public.lower() if public else None
         self._dispatch = dispatch
         self.i18n = i18n
         self.clock = clock
@@ -157,22 +178,74 @@ class WebChat:
         return ChatRef(Platform.WEB, f"dm-{user_id}", is_group=False)
 
     def setup(self, app: web.Application) -> None:
-        """Add the page and API routes."""
-        app.router.add_get("/", self.page)
-        app.router.add_get("/chat/api/config", self.config)
-        app.router.add_get("/chat/api/messages", self.messages)
-        app.router.add_post("/chat/api/send", self.send)
-        app.router.add_get("/chat/api/upload/{key}", self.upload)
+        """Add the page and API routes, each behind :meth:`_guard`."""
+        app.router.add_get("/", self._guard(self.page))
+        app.router.add_get("/chat/webchat.js", self._guard(self.script))
+        app.router.add_get("/chat/api/config", self._guard(self.config))
+        app.router.add_get("/chat/api/messages", self._guard(self.messages))
+        app.router.add_post("/chat/api/send", self._guard(self.send))
+        app.router.add_get("/chat/api/upload/{key}", self._guard(self.upload))
+
+    def _host_ok(self, request: web.Request) -> bool:
+        """This machine by address or ``localhost``, or PUBLIC_BASE_URL's host: never a name an
+        attacker's DNS could point here."""
+        host = (urlsplit(f"//{request.host}").hostname or "").lower()
+        if host == "localhost" or host.endswith(".localhost") or host == self._public_host:
+            return True
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return True
+
+    def _guard(self, handler: Handler) -> Handler:
+        """Refuse foreign Hosts (421) and Origins (403); ask for the secret (403)."""
+
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            if not self._host_ok(request):
+                return self._refuse(request, 421)
+            origin = request.headers.get("Origin")
+            if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
+                return self._refuse(request, 403)
+            if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+                return self._refuse(request, 403)
+            given = request.query.get("token")
+            if given is not None and request.path == "/" and self._secret_ok(given):
+                raise web.HTTPSeeOther("/", headers={"Set-Cookie": (
+                    f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict")})
+            if not self._secret_ok(request.cookies.get(COOKIE, "")):
+                return self._refuse(request, 403)
+            return await handler(request)
+
+        return guarded
+
+    def _secret_ok(self, given: str) -> bool:
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def _refuse(self, request: web.Request, status: int) -> web.Response:
+        text = self.i18n.t(self.locale, "webchat-refused")
+        if request.path.startswith("/chat/api/"):
+            return web.json_response({"error": text}, status=status)
+        return web.Response(text=text, status=status, content_type="text/plain")
 
     async def page(self, _request: web.Request) -> web.Response:
         """The simulator page (strings from locales)."""
         t = lambda key: self.i18n.t(self.locale, key)  # noqa: E731
+        words = {"private": t("webchat-private"), "reply": t("webchat-reply"),
+                 "network": t("webchat-network-error"), "failed": t("webchat-send-failed")}
         html = Template(PAGE.read_text(encoding="utf-8")).safe_substitute(
             lang=self.locale, title=t("webchat-title"), banner=t("webchat-banner"),
             who=t("webchat-who"), where=t("webchat-where"), send=t("webchat-send"),
             placeholder=t("webchat-placeholder"), photo=t("webchat-photo"),
-            private=t("webchat-private"), reply=t("webchat-reply"))
-        return web.Response(text=html, content_type="text/html")
+            words=html_escape(json.dumps(words, ensure_ascii=False)))
+        return web.Response(text=html, content_type="text/html",
+                            headers={"Cache-Control": "no-store"})
+
+    async def script(self, _request: web.Request) -> web.Response:
+        """The page's script (a file of its own: the Content-Security-Policy allows no inline
+        script)."""
+        return web.Response(text=SCRIPT.read_text(encoding="utf-8"),
+                            content_type="application/javascript")
 
     async def config(self, _request: web.Request) -> web.Response:
         """Identities and chats to choose from."""
@@ -187,7 +260,10 @@ class WebChat:
         if user not in self.users:
             return web.json_response({"error": "unknown user"}, status=400)
         chat = self.chat_ref(request.query.get("chat", ""), user)
-        after = int(request.query.get("after", "0") or 0)
+        after_text = request.query.get("after", "0") or "0"
+        if not after_text.isdigit() or len(after_text) > 18:
+            return web.json_response({"error": "bad after"}, status=400)
+        after = int(after_text)
         items = [e for e in self.messenger.transcripts.get(chat.id, []) if e["rev"] > after]
         return web.json_response({"chat": chat.id, "messages": items})
 
@@ -199,10 +275,18 @@ class WebChat:
                 form = await request.post()
                 fields = {k: v for k, v in form.items() if isinstance(v, str)}
                 upload = form.get("photo")
-            else:
-                fields = await request.json()
+            elif request.content_type == "application/json":
+                fields = json.loads((await request.read()).decode("utf-8"))
                 upload = None
-        except (ValueError, json.JSONDecodeError):
+            else:
+                return web.json_response({"error": "unsupported body"}, status=415)
+        except web.HTTPRequestEntityTooLarge:
+            mb = self.messenger.media.max_bytes // (1024 * 1024)
+            return web.json_response(
+                {"error": self.i18n.t(self.locale, "webchat-too-big", mb=mb)}, status=413)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return web.json_response({"error": "bad body"}, status=400)
+        if not isinstance(fields, dict):
             return web.json_response({"error": "bad body"}, status=400)
         user = str(fields.get("user", ""))
         if user not in self.users:
@@ -235,7 +319,11 @@ class WebChat:
             addressed=True, button=str(button) if button else None,
             callback_id=f"web-{next(self._seq)}" if button else None)
         await self._dispatch(incoming, self.messenger)
-        return web.json_response({"ok": True, "chat": chat.id, "id": msg_id})
+        body: dict[str, Any] = {"ok": True, "chat": chat.id, "id": msg_id}
+        toast = self.messenger.toasts.pop(incoming.callback_id or "", None)
+        if toast:
+            body["toast"] = toast
+        return web.json_response(body)
 
     async def upload(self, request: web.Request) -> web.Response:
         """A file a person sent in the simulator (images shown in the transcript)."""

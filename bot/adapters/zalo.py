@@ -99,28 +99,46 @@ def unwrap(body: object) -> dict:
     return body
 
 
+def _id(value: object, what: str) -> str:
+    """A Zalo id: a non-empty string (or number); anything else is a malformed event."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise ValueError(f"Zalo message without a valid {what}")
+    return str(value)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def to_incoming(event: dict, bot_id: str, names: list[str]) -> IncomingMessage | None:
-    """Normalise a raw Zalo event; None for the bot's own echoes and other bots."""
+    """Normalise a raw Zalo event; None for the bot's own echoes and other bots.
+
+    Every field is type-checked: a wrong-typed one raises ValueError (the event is skipped).
+    """
     raw = event["message"]
-    sender, chat = raw.get("from") or {}, raw.get("chat") or {}
-    sender_id, chat_id = str(sender.get("id") or ""), str(chat.get("id") or "")
-    message_id = str(raw.get("message_id") or "")
-    if not sender_id or not chat_id or not message_id:
-        raise ValueError("Zalo message without sender, chat or id")
-    if sender.get("is_bot") or sender_id == bot_id:
+    sender, chat = raw.get("from"), raw.get("chat")
+    if not isinstance(sender, dict) or not isinstance(chat, dict):
+        raise ValueError("Zalo message without sender or chat")
+    sender_id, chat_id = _id(sender.get("id"), "sender id"), _id(chat.get("id"), "chat id")
+    message_id = _id(raw.get("message_id"), "message_id")
+    if sender.get("is_bot") is True or sender_id == bot_id:
         return None
-    is_group = str(chat.get("chat_type") or "").upper() == "GROUP"
-    text = str(raw.get("text") or raw.get("caption") or "")
+    is_group = _text(chat.get("chat_type")).upper() == "GROUP"
+    text = _text(raw.get("text")) or _text(raw.get("caption"))
     text, _ = strip_mention(text, names)
     if is_group and text.startswith("@") and " /" in text:
         text = text[text.index(" /") + 1:]
-    photo = raw.get("photo") or raw.get("photo_url")
-    attachments = (Attachment("photo", str(photo)),) if photo else ()
+    photo = _text(raw.get("photo")) or _text(raw.get("photo_url"))
+    attachments = (Attachment("photo", photo),) if photo else ()
     date_ms = raw.get("date")
-    date = datetime.fromtimestamp(date_ms / 1000, UTC) if isinstance(date_ms, int | float) else (
-        datetime.now(UTC))
-    name = str(sender.get("display_name") or sender.get("name") or sender.get("first_name")
-               or "")
+    try:
+        date = datetime.fromtimestamp(date_ms / 1000, UTC) if (
+            isinstance(date_ms, int | float) and not isinstance(date_ms, bool)) else (
+            datetime.now(UTC))
+    except (OverflowError, OSError, ValueError):
+        date = datetime.now(UTC)
+    name = (_text(sender.get("display_name")) or _text(sender.get("name"))
+            or _text(sender.get("first_name")))
     return IncomingMessage(
         chat=ChatRef(Platform.ZALO, chat_id, is_group=is_group),
         sender=UserRef(Platform.ZALO, sender_id, name=name),
@@ -222,7 +240,7 @@ class ZaloAdapter:
         self.messenger = ZaloMessenger(self.bot)
         self.bot_id = ""
         self.names: list[str] = [bot_name] if bot_name else []
-        self._task: asyncio.Task[None] | None = None
+        self.polling_task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     async def start(self, retry_delay: float = 2.0) -> None:
@@ -246,39 +264,48 @@ class ZaloAdapter:
         if not self.webhook:
             with contextlib.suppress(ZaloError):
                 await self.bot._post("deleteWebhook")
-            self._task = asyncio.create_task(self._poll(), name="zalo-poll")
+            self.polling_task = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Register our webhook URL (async; the SDK's own wrapper calls asyncio.run)."""
         await self.bot._post("setWebhook", {"url": url, "secret_token": secret})
 
+    def polling_alive(self) -> bool:
+        """True while the getUpdates loop runs (also while it backs off after errors)."""
+        return self.polling_task is not None and not self.polling_task.done()
+
     async def _poll(self, max_backoff: float = 30.0) -> None:
+        """Long-poll getUpdates; any fault is logged and retried with backoff, never fatal.
+
+        The raw JSON event is fed as it came: the SDK's ``Update.de_json`` raises on events it
+        cannot parse (no message_id, a string date …), which ended polling for good.
+        """
         backoff = 1.0
         while not self._stopping.is_set():
             try:
-                update = await self.bot.get_update(timeout=self.poll_timeout)
+                event = await self.bot._post("getUpdates", {"timeout": self.poll_timeout},
+                                             read_timeout=self.poll_timeout + 5)
             except asyncio.CancelledError:
                 raise
-            except (ZaloError, httpx.HTTPError) as exc:
-                log.warning("Zalo getUpdates failed (%s); retrying in %.0fs", exc, backoff)
+            except Exception as exc:  # SDK, transport or anything else: wait and retry
+                log.warning("Zalo getUpdates failed (%s); retrying in %.0fs",
+                            exc if isinstance(exc, ZaloError | httpx.HTTPError) else repr(exc),
+                            backoff)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), backoff)
                 backoff = min(backoff * 2, max_backoff)
                 continue
             backoff = 1.0
-            if update is None:
-                continue
-            await self.feed({"event_name": update.api_kwargs.get("event_name"),
-                             "message": dict(update.message.api_kwargs) if update.message
-                             else None})
+            if event:
+                await self.feed(event)
 
     async def feed(self, body: object) -> None:
         """Process one raw event (from polling or the webhook)."""
         try:
             event = unwrap(body)
             incoming = to_incoming(event, self.bot_id, self.names)
-        except (ValueError, KeyError, TypeError) as exc:
-            log.warning("ignored malformed Zalo update: %s", exc)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("skipped malformed Zalo update: %r", exc)
             return
         if incoming is not None:
             await self._dispatch(incoming, self.messenger)
@@ -286,9 +313,9 @@ class ZaloAdapter:
     async def stop(self) -> None:
         """Stop polling and close the HTTP clients."""
         self._stopping.set()
-        if self._task is not None:
-            self._task.cancel()
+        if self.polling_task is not None:
+            self.polling_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+                await self.polling_task
         with contextlib.suppress(Exception):
             await self.bot.shutdown()

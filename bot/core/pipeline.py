@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from sqlalchemy.exc import OperationalError
 
@@ -50,11 +51,17 @@ class Pipeline:
 
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
         """Process one message; never raises."""
+        started = time.perf_counter()
+        outcome = "ignored"
         try:
             if msg.sender.is_bot and not msg.migrated_to:
                 return None
-            return await self._handle(msg, messenger)
+            ctx = await self._handle(msg, messenger)
+            if ctx is not None:
+                outcome = "handled"
+            return ctx
         except Exception as exc:
+            outcome = "error"
             if isinstance(exc, OperationalError) and _is_busy(exc):
                 # an expected fault (another writer held the database past the busy timeout):
                 # one line, and the sender is asked to send the message again
@@ -67,6 +74,10 @@ class Pipeline:
                 await self._apologise(msg, messenger)
             return None
         finally:
+            metrics = self.services.metrics
+            platform = msg.platform.value
+            metrics.updates.labels(platform, outcome).inc()
+            metrics.handler_seconds.labels(platform).observe(time.perf_counter() - started)
             self.handled += 1
             self._progress.set()
             self._progress = asyncio.Event()
@@ -85,7 +96,7 @@ class Pipeline:
             known = None if msg.migrated_to else await repo.load_known(
                 session, msg.chat, msg.sender, self.known_cache)
             dedupe = self._needs_dedupe(msg)
-            if known is not None and not dedupe and not session.dirty:
+            if known is not None and not dedupe and known.member and not session.dirty:
                 # nothing to write before the handler: no lock, no commit, no round trip
                 chat, person, roles, village = (known.chat, known.person, known.roles,
                                                 known.village)
@@ -115,6 +126,8 @@ class Pipeline:
                     else:
                         chat, person, roles, village = (known.chat, known.person, known.roles,
                                                         known.village)
+                    if known is None or not known.member:
+                        await repo.add_member(session, chat, person, now)
                     await session.commit()
             ctx = Context(
                 msg=msg, services=services, messenger=messenger, session=session, chat=chat,
@@ -189,6 +202,9 @@ class Pipeline:
             return
         if await self._permit(ctx, command.role, command.name):
             await command.handler(ctx)
+            for router in self.routers:
+                for hook in router.after_command_hooks:
+                    await hook(ctx)
 
     async def _permit(self, ctx: Context, role: Role, action: str) -> bool:
         """Whether the sender holds ``role`` now; a refusal is audited and answered.

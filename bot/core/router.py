@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,22 @@ MessageHook = Callable[["Context"], Awaitable[bool]]
 WebSetup = Callable[["web.Application", "Services"], None]
 StartHook = Callable[["Services"], Awaitable[Any]]
 SettingHandler = Callable[["Context", str], Awaitable[None]]
+NextDue = Callable[["Services"], Awaitable["datetime | None"]]
+FireDue = Callable[["Services", "datetime"], Awaitable[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class DueJob:
+    """Work that falls due at a time stored in the database (a poll's deadline …).
+
+    The reminder scheduler (leader only) asks ``next_due`` when to wake up and calls ``fire``
+    at that time; ``fire`` claims its rows with a conditional UPDATE so it runs once per row,
+    also after a restart.
+    """
+
+    name: str
+    next_due: NextDue
+    fire: FireDue
 
 
 class Role(IntEnum):
@@ -73,6 +90,8 @@ class Router:
     start_hooks: list[StartHook] = field(default_factory=list)
     stop_hooks: list[StartHook] = field(default_factory=list)
     settings: dict[str, SettingHandler] = field(default_factory=dict)
+    due_jobs: list[DueJob] = field(default_factory=list)
+    after_command_hooks: list[Handler] = field(default_factory=list)
 
     def include(self, *others: Router) -> Router:
         """Take over every registration of ``others`` (a feature split over several modules)."""
@@ -84,6 +103,8 @@ class Router:
             self.start_hooks.extend(other.start_hooks)
             self.stop_hooks.extend(other.stop_hooks)
             self.settings.update(other.settings)
+            self.due_jobs.extend(other.due_jobs)
+            self.after_command_hooks.extend(other.after_command_hooks)
         return self
 
     def command(
@@ -142,6 +163,11 @@ class Router:
         self.web_setups.append(setup)
         return setup
 
+    def after_command(self, hook: Handler) -> Handler:
+        """Register a coroutine run after any feature's command was allowed and handled."""
+        self.after_command_hooks.append(hook)
+        return hook
+
     def on_start(self, hook: StartHook) -> StartHook:
         """Register a coroutine run once at start-up (after migrations)."""
         self.start_hooks.append(hook)
@@ -151,6 +177,10 @@ class Router:
         """Register a coroutine run once at shutdown (before the platforms stop)."""
         self.stop_hooks.append(hook)
         return hook
+
+    def due(self, name: str, next_due: NextDue, fire: FireDue) -> None:
+        """Register a :class:`DueJob` run by the reminder scheduler."""
+        self.due_jobs.append(DueJob(name, next_due, fire))
 
     def setting(self, name: str) -> Callable[[SettingHandler], SettingHandler]:
         """Register ``/caidat <name> <rest>``: ``handler(ctx, rest)``."""
@@ -171,6 +201,7 @@ class CommandTable:
         self.words: dict[str, str] = {}
         self.buttons: dict[str, ButtonHook] = {}
         self.settings: dict[str, SettingHandler] = {}
+        self.due_jobs: list[DueJob] = [job for r in routers for job in r.due_jobs]
         for router in routers:
             for cmd in router.commands:
                 for key in cmd.keys:

@@ -14,6 +14,7 @@ from bot.core.messenger import Messenger
 from bot.db.engine import Database
 from bot.i18n import Translator
 from bot.media import MediaStore
+from bot.runtime.metrics import Metrics
 
 if TYPE_CHECKING:
     from bot.core.router import CommandTable
@@ -58,6 +59,7 @@ class Services:
     outbox: Outbox | None = None
     scheduler: Scheduler | None = None
     commands: CommandTable = field(init=False)
+    metrics: Metrics = field(default_factory=Metrics)
     _components: dict[type, object] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

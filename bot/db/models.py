@@ -2,7 +2,7 @@
 
 Platform ids are stored as strings keyed by (platform, external id).  Every datetime is aware
 UTC (sqlmodel's UTCDateTime rejects naive values).  Feature tables live in their own modules
-under ``bot/db/`` and are imported by :mod:`bot.db.all_models`.
+in their feature packages (``handlers/<feature>/models.py``).
 """
 
 from __future__ import annotations
@@ -92,3 +92,13 @@ class SeenMessage(SQLModel, table=True):
     chat_external_id: str = Field(primary_key=True, max_length=64)
     message_id: str = Field(primary_key=True, max_length=64)
     seen_at: datetime = Field(index=True)
+
+
+class ChatMember(SQLModel, table=True):
+    """A person seen writing in a group chat (who a group's messages reach, for households)."""
+
+    __tablename__ = "chat_member"
+
+    chat_id: int = Field(foreign_key="chat.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    first_seen: datetime

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-KNOWN_TABLES = frozenset({"chat", "person", "officialrole", "village"})
+KNOWN_TABLES = frozenset({"chat", "person", "officialrole", "village", "chat_member"})
 _WRITE = re.compile(
     r"^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)"
     r"\s+[\"`\[]?(\w+)", re.IGNORECASE)

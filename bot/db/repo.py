@@ -14,7 +14,15 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import ChatRef, UserRef
-from bot.db.models import AuditEntry, Chat, OfficialRole, Person, SeenMessage, Village
+from bot.db.models import (
+    AuditEntry,
+    Chat,
+    ChatMember,
+    OfficialRole,
+    Person,
+    SeenMessage,
+    Village,
+)
 from bot.db.read_cache import ReadCache
 
 _Row = TypeVar("_Row", bound=SQLModel)
@@ -59,17 +67,20 @@ class Known:
     person: Person
     roles: list[OfficialRole]
     village: Village | None
+    member: bool = True  # the pair is in chat_member (always True for private chats)
 
 
 # Built once: constructing this select costs more CPU than running it (bound per call).
 _KNOWN = (
-    select(Chat, Person, OfficialRole, Village)
+    select(Chat, Person, OfficialRole, Village, ChatMember.person_id)
     .select_from(Chat)
     .join(Person, and_(Person.platform == bindparam("sender_platform"),
                        Person.external_id == bindparam("sender_id")))
     .outerjoin(OfficialRole, and_(OfficialRole.person_id == Person.id,
                                   col(OfficialRole.revoked_at).is_(None)))
     .outerjoin(Village, col(Village.id) == Chat.village_id)
+    .outerjoin(ChatMember, and_(col(ChatMember.chat_id) == Chat.id,
+                                col(ChatMember.person_id) == Person.id))
     .where(Chat.platform == bindparam("chat_platform"), Chat.external_id == bindparam("chat_id"))
     .order_by(col(OfficialRole.id))
 )
@@ -93,6 +104,7 @@ async def load_known(
                                        merge(cached.village, load=False)
                                        if cached.village is not None else None)
         roles = [merge(role, load=False) for role in cached.roles]
+        member = cached.member
     else:
         generation = cache.generation if cache is not None else 0
         rows = (await session.exec(_KNOWN, params={  # type: ignore[call-overload]
@@ -100,12 +112,13 @@ async def load_known(
             "sender_platform": sender.platform.value, "sender_id": sender.id})).all()
         if not rows:
             return None
-        found_chat, person, _role, village = rows[0]
+        found_chat, person, _role, village, member_id = rows[0]
         roles = [row[2] for row in rows if row[2] is not None]
+        member = member_id is not None or not found_chat.is_group
         if cache is not None:
             cache.put(key, Known(detached(found_chat), detached(person),
                                  [detached(r) for r in roles],
-                                 detached(village) if village is not None else None),
+                                 detached(village) if village is not None else None, member),
                       generation)
     if chat.title and found_chat.title != chat.title:
         found_chat.title = chat.title
@@ -113,7 +126,17 @@ async def load_known(
         person.display_name = sender.name
     if sender.username and person.username != sender.username:
         person.username = sender.username
-    return Known(found_chat, person, roles, village)
+    return Known(found_chat, person, roles, village, member)
+
+
+async def add_member(session: AsyncSession, chat: Chat, person: Person, now: datetime) -> None:
+    """Record that ``person`` writes in group ``chat`` (once; later calls change nothing)."""
+    if not chat.is_group or chat.id is None or person.id is None:
+        return
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.exec(insert(ChatMember).values(  # type: ignore[call-overload]
+        chat_id=chat.id, person_id=person.id, first_seen=now).on_conflict_do_nothing())
 
 
 def detached(row: _Row) -> _Row:

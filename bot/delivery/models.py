@@ -58,6 +58,7 @@ class OutboxItem(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime
     claimed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)  # claimer's PG session
     sent_at: datetime | None = None
     message_id: str | None = Field(default=None, max_length=64)
     message_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

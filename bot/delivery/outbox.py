@@ -46,6 +46,7 @@ from bot.core.messenger import (
 from bot.db import repo
 from bot.db.models import Chat
 from bot.delivery import sharedrate
+from bot.delivery.claimer import Claimer, dead_claims_clause
 from bot.delivery.models import (
     FAILED,
     PENDING,
@@ -298,6 +299,10 @@ class Outbox:
         self.rng = rng or random.Random()
         self.workers: dict[str, PlatformWorker] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        # PostgreSQL: claims carry this process's session token, so that another process
+        # takes a dead one's rows back at once instead of after the lease (claimer.py)
+        self.claimer = None if services.db.is_sqlite else Claimer(services.db)
+        self.dead_check_interval = 2.0
 
     async def start(self) -> None:
         """Recover rows left ``sending`` by a crash and start one worker per platform."""
@@ -324,6 +329,8 @@ class Outbox:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         self._tasks.clear()
+        if self.claimer is not None:
+            await self.claimer.close()
 
     async def quiet(self, timeout: float = 10.0) -> None:
         """Wait (real time) until every worker sleeps on the clock (tests with a manual
@@ -377,10 +384,12 @@ class PlatformWorker:
         self.active = False  # inside a step (claiming, sending or recording)
         self.waiting = False  # sleeping until the clock moves or a wake-up
         self.sends = 0
+        self.stale_slots = 0  # claims given back because the send would have left too late
         self._pause_checked: datetime | None = None
         self._touched: set[int] = set()  # batches with rows settled since the last check
         self._settle_checked: datetime | None = None
         self._paused_until: datetime | None = None
+        self._dead_checked: datetime | None = None
 
     # -------------------------------------------------------------- loop
     async def run(self) -> None:
@@ -445,11 +454,17 @@ class PlatformWorker:
     async def _claim(self) -> tuple[OutboxItem, int] | float | None:
         """Mark the next sendable row ``sending`` (committed); else seconds to wait."""
         db = self.services.db
+        claimer = self.outbox.claimer
+        token = await claimer.current() if claimer is not None else None
         now = self.clock.now()
         async with db.session() as session:
             resume = await self._paused(session, now)
             if resume is not None:
                 return (resume - now).total_seconds()
+            if claimer is not None and (self._dead_checked is None or (
+                    now - self._dead_checked).total_seconds() >= self.outbox.dead_check_interval):
+                self._dead_checked = now
+                await self._reclaim_dead(session, now)
             stmt = select(OutboxItem).where(
                 OutboxItem.platform == self.platform, OutboxItem.status == PENDING,
                 col(OutboxItem.next_attempt_at) <= now,
@@ -472,14 +487,16 @@ class PlatformWorker:
                 wait = self.limiter.chat_wait(item.chat_external_id,
                                               is_group=self._is_group(item), units=units)
                 if wait == 0 and self.shared:
-                    wait, key = await sharedrate.acquire(session, self._rules(item), now, units)
+                    wait, key = await sharedrate.acquire(session, self._rules(item), now, units,
+                                                         clock=self.clock)
                     if key == self.platform:
                         return max(wait, 0.01)  # the whole platform's budget is spent
                 if wait > 0:
                     best_wait = min(best_wait, wait)
                     continue
                 item.status = SENDING
-                item.claimed_at = now
+                item.claimed_at = self.clock.now() if self.shared else now  # the budget's slot
+                item.claimed_by = token
                 item.attempts += 1
                 session.add(item)
                 return item, units
@@ -532,6 +549,17 @@ class PlatformWorker:
             nxt = nxt.replace(tzinfo=now.tzinfo)
         return max(0.01, (nxt - now).total_seconds())
 
+    async def _reclaim_dead(self, session: AsyncSession, now: datetime) -> int:
+        """Put back to pending the rows claimed by a process whose database session is gone."""
+        result = await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+            col(OutboxItem.platform) == self.platform, col(OutboxItem.status) == SENDING,
+            dead_claims_clause()).values(status=PENDING, next_attempt_at=now, claimed_by=None))
+        count = max(0, result.rowcount or 0)
+        if count:
+            log.warning("outbox %s: %d message(s) claimed by a process that died will be sent "
+                        "again", self.platform, count)
+        return count
+
     async def recover(self, *, on_start: bool = False, session: AsyncSession | None = None
                       ) -> int:
         """Put rows stuck in ``sending`` back to ``pending``: all of them at start on SQLite
@@ -555,6 +583,10 @@ class PlatformWorker:
 
     # -------------------------------------------------------------- sending
     async def _send(self, item: OutboxItem, units: int) -> None:
+        if self.shared and item.claimed_at is not None and (
+                self.clock.now() - item.claimed_at).total_seconds() > sharedrate.SEND_LAG:
+            await self._release(item)  # the slot went stale: the send could bunch with others
+            return
         message = deserialize(item.payload)
         chat = item.chat_external_id
         self.limiter.record(chat, is_group=self._is_group(item), units=units)
@@ -572,7 +604,16 @@ class PlatformWorker:
             return
         self.failures = 0
         self.sends += 1
+        self.services.metrics.sends.labels(self.platform, "ok").inc()
         await self._succeeded(item, sent)
+
+    async def _release(self, item: OutboxItem) -> None:
+        """Give a claim back unsent (no attempt counted); it is claimed again at once."""
+        self.stale_slots += 1
+        async with self.services.db.session() as session:
+            await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+                col(OutboxItem.id) == item.id).values(
+                status=PENDING, attempts=item.attempts - 1, next_attempt_at=self.clock.now()))
 
     async def _succeeded(self, item: OutboxItem, sent: SentRef) -> None:
         now = self.clock.now()
@@ -598,6 +639,7 @@ class PlatformWorker:
 
     async def _failed(self, item: OutboxItem, exc: SendError) -> None:
         kind = exc.kind
+        self.services.metrics.sends.labels(self.platform, kind.value).inc()
         handler = {
             SendErrorKind.RETRY_AFTER: self._on_retry_after,
             SendErrorKind.TRANSIENT: self._on_transient,
@@ -612,6 +654,7 @@ class PlatformWorker:
             if row is None:
                 return
             row.status, row.next_attempt_at = PENDING, at
+            self.services.metrics.retries.labels(self.platform).inc()
             if not count:
                 row.attempts = max(0, row.attempts - 1)
 

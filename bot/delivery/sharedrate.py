@@ -10,8 +10,9 @@ slot, and a refused send changes nothing.
 Keys and rules (:func:`rules_for`), built from :class:`bot.delivery.ratelimit.Limits`:
 
 - the platform as a whole (``telegram``): a burst of up to 3 (``overall // 2``), then one
-  message per ``overall_window / (overall - burst + 1)`` widened by the margin — at most
-  ``overall`` messages in any ``overall_window`` (Telegram: ~26.7/s sustained);
+  message per ``overall_window / (overall - burst + 1)`` widened by the margin and
+  :data:`SEND_LAG` — at most ``overall`` sends in any ``overall_window`` as long as every send
+  leaves within :data:`SEND_LAG` of its slot (Telegram: ~22.8/s sustained);
 - one chat (``telegram:<chat id>``): private chats ``1 / per_chat_rate`` with a tolerance of
   ``per_chat_burst - 1`` intervals; groups the slower of that and the same burst-then-steady
   rule as the platform's for ``per_group`` in ``group_window`` (Telegram: 3 at once, then one
@@ -35,10 +36,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.clock import Clock
 from bot.db.scaleout_models import RateState
 from bot.delivery.ratelimit import Limits
 
 EPSILON = 0.001
+# A send must leave within SEND_LAG seconds of its slot (the outbox re-queues a row whose slot
+# went stale, e.g. on a busy machine); the windows are widened by as much, so the sends — not
+# only the slots — stay within the limits: any window of sends lies within window + SEND_LAG
+# of slots.
+SEND_LAG = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,21 +59,26 @@ class Rule:
 
 def rules_for(limits: Limits, platform: str, chat_id: str, *, is_group: bool) -> list[Rule]:
     """The rules one send to ``chat_id`` on ``platform`` must pass (platform rule first)."""
-    stretch = 1.0 + limits.margin
+
+    def stretch(window: float) -> float:  # the margin, and the send lag relative to the window
+        return 1.0 + limits.margin + SEND_LAG / window
+
     rules: list[Rule] = []
     if limits.overall:
         # a burst of b at one instant, then one per interval: any window holds at most
         # b - 1 + window / interval messages, so interval = window / (overall - b + 1)
         burst = min(3, max(1, limits.overall // 2))
-        interval = limits.overall_window / (limits.overall - burst + 1) * stretch
+        interval = (limits.overall_window / (limits.overall - burst + 1)
+                    * stretch(limits.overall_window))
         rules.append(Rule(platform, interval, (burst - 1) * interval))
     chat_interval, tolerance = 0.0, 0.0
     if limits.per_chat_rate:
-        chat_interval = stretch / limits.per_chat_rate
+        chat_interval = stretch(1 / limits.per_chat_rate) / limits.per_chat_rate
         tolerance = (max(1, limits.per_chat_burst) - 1) * chat_interval
     if is_group and limits.per_group:
         burst = min(max(1, limits.per_chat_burst), max(1, limits.per_group // 2))
-        group_interval = limits.group_window / (limits.per_group - burst + 1) * stretch
+        group_interval = (limits.group_window / (limits.per_group - burst + 1)
+                          * stretch(limits.group_window))
         if group_interval >= chat_interval:
             chat_interval, tolerance = group_interval, (burst - 1) * group_interval
     if chat_interval > 0:
@@ -94,15 +106,16 @@ async def _rows(session: AsyncSession, keys: list[str]) -> dict[str, RateState]:
 
 
 async def acquire(session: AsyncSession, rules: list[Rule], now: datetime,
-                  units: int = 1) -> tuple[float, str | None]:
+                  units: int = 1, *, clock: Clock | None = None) -> tuple[float, str | None]:
     """Spend ``units`` under every rule and return ``(0.0, None)``, or spend nothing and
     return the seconds to wait and the key that refused (the longest wait).  Call inside the
     claiming transaction; its commit makes it count (the rows stay locked until then, so no
-    other process can spend the same budget)."""
+    other process can spend the same budget).  With ``clock``, the time is read once the rows
+    are locked (waiting for another process's lock does not make the slot stale)."""
     if not rules:
         return 0.0, None
-    t = now.timestamp()
     rows = await _rows(session, [r.key for r in rules])
+    t = (clock.now() if clock is not None else now).timestamp()
     wait, blocking = 0.0, None
     for rule in rules:
         need = rows[rule.key].tat - rule.tolerance - t

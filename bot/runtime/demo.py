@@ -1,4 +1,6 @@
-"""Seed the simulator's demo village, official and chats (from ``bot/data/demo.toml``)."""
+"""Seed the simulator's demo village, official, chats and project (from ``bot/data/demo.toml``).
+
+Only ever on the simulator's own database (``WEB_CHAT_DATABASE_URL``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from bot.core.events import ChatRef, Platform, UserRef
 from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import OfficialRole, Village
+from handlers.projects.models import Project
 
 
 async def seed_demo(services: Services) -> None:
@@ -27,14 +30,23 @@ async def seed_demo(services: Services) -> None:
                 session, ChatRef(Platform.WEB, group["id"], True, group["title"]), now)
             if chat.village_id is None:
                 chat.village_id, chat.tags = village.id, group.get("tags", "")
+        official_id = None
         for user in demo["web"]["users"]:
             if "title" not in user:
                 continue
             person = await repo.upsert_person(
                 session, UserRef(Platform.WEB, user["id"], user["name"], user["id"]), now)
+            official_id = official_id or person.id
             exists = (await session.exec(select(OfficialRole).where(
                 OfficialRole.person_id == person.id, OfficialRole.village_id == village.id))
             ).first()
             if exists is None:
                 session.add(OfficialRole(person_id=person.id or 0, village_id=village.id,
                                          title=user["title"], granted_at=now))
+        for item in demo.get("projects", []):
+            exists = (await session.exec(select(Project).where(
+                Project.village_id == village.id, Project.code == item["code"]))).first()
+            if exists is None:
+                session.add(Project(village_id=village.id or 0, code=item["code"],
+                                    name=item["name"], budget_target=item.get("budget"),
+                                    created_by=official_id, created_at=now))

@@ -206,8 +206,11 @@ async def _forward(ctx: Context, text: str) -> None:
         village_id=village.id if village else None, person_id=ctx.person.id or 0,
         chat_platform=ctx.msg.platform.value, chat_external_id=ctx.msg.chat.id,
         chat_is_group=ctx.msg.chat.is_group, text=text, locale=ctx.locale, created_at=ctx.now))
+    # reachable = a private chat on a platform this bot runs now, other than the asker's own
+    running = {p.value for p in ctx.services.messengers}
     chats = [c for c in await vl.official_chats(ctx.session, village.id if village else None)
-             if not (c.platform == ctx.msg.platform.value and c.external_id == ctx.msg.chat.id)]
+             if c.platform in running
+             and not (c.platform == ctx.msg.platform.value and c.external_id == ctx.msg.chat.id)]
     if not chats:
         await ctx.say("faq-forwarded-nobody")
         return

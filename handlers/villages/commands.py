@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.clock import to_local
 from bot.core.context import Context
 from bot.core.router import Role, Router
+from bot.core.who import resolve_who
 from bot.db import repo
 from bot.db import villages as vl
 from bot.db.models import OfficialRole, Person, Village
@@ -53,31 +54,6 @@ def _place(ctx: Context, village: Village | None) -> str:
 async def _audit(ctx: Context, action: str, detail: str, village_id: int | None) -> None:
     await repo.audit(ctx.session, now=ctx.now, action=action, person_id=ctx.person.id,
                      village_id=village_id, detail=detail)
-
-
-async def _resolve_who(ctx: Context, tokens: list[str]) -> tuple[Person | None, list[str]]:
-    """The person named by the first token or by the replied-to message, and the rest.
-
-    Answers the user itself (and returns None) when the person cannot be found.
-    """
-    spec = vl.parse_who(tokens[0]) if tokens else None
-    if spec is not None:
-        rest = tokens[1:]
-        if spec.username is not None:
-            person = await vl.person_by_username(ctx.session, platform=ctx.msg.platform.value,
-                                                 username=spec.username)
-            if person is None:
-                await ctx.say("who-unknown-username", username=spec.username,
-                              platform=ctx.msg.platform.value)
-            return person, rest
-        assert spec.platform is not None and spec.id is not None
-        person = await vl.person_by_id(ctx.session, platform=spec.platform,
-                                       external_id=spec.id, now=ctx.now)
-        return person, rest
-    reply = ctx.msg.reply_to
-    if reply is not None and reply.sender is not None and not reply.sender.is_bot:
-        return await repo.upsert_person(ctx.session, reply.sender, ctx.now), tokens
-    return None, tokens
 
 
 # ---------------------------------------------------------------- villages and chats
@@ -226,7 +202,7 @@ def _official_line(ctx: Context, role: OfficialRole, person: Person) -> str:
 async def grant(ctx: Context) -> None:
     """Grant an official role: ``/capquyen <who> <village code|xa> <title>``."""
     tokens = ctx.args.split()
-    person, rest = await _resolve_who(ctx, tokens)
+    person, rest = await resolve_who(ctx, tokens)
     if person is None:
         if not (tokens and vl.parse_who(tokens[0])):
             await ctx.say("usage-capquyen")
@@ -255,7 +231,7 @@ async def grant(ctx: Context) -> None:
 async def revoke(ctx: Context) -> None:
     """Revoke a person's roles: ``/thuhoiquyen <who> [village code|xa]``."""
     tokens = ctx.args.split()
-    person, rest = await _resolve_who(ctx, tokens)
+    person, rest = await resolve_who(ctx, tokens)
     if person is None:
         if not (tokens and vl.parse_who(tokens[0])):
             await ctx.say("usage-thuhoiquyen")

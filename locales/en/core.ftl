@@ -48,3 +48,7 @@ webchat-reply = Reply
 webchat-role-admin = admin
 webchat-role-official = village official
 webchat-role-resident = resident
+webchat-refused = The simulator only opens from the secret link printed when the bot starts (http://127.0.0.1:8080/?token=…), on this machine.
+webchat-too-big = Photo too large: { $mb } MB at most. Please pick a smaller one.
+webchat-network-error = Lost the connection to the bot. Check that it is running and try again.
+webchat-send-failed = The message could not be sent. Please try again.

@@ -18,8 +18,9 @@ faq-pick-none = There is no list to choose from. Please type your question, e.g.
 faq-pick-range = The last list had only { $count } items. Please pick a number from 1 to { $count }.
 faq-pick-gone = The village officials just removed that entry. Please ask again.
 
-faq-forwarded = I passed your question to the village officials. When they answer, I will send it to you here.
+faq-forwarded = I passed your question to the village officials. It is saved; an official will answer and I will send the answer to you here.
 faq-forwarded-nobody = I could not find an answer, and no official can be reached through the bot right now. Your question is saved; type /lienhe to see how to contact them directly.
+faq-open-private-chat = { $name }: { $count } residents' questions reached no official (see /cauhoi). Questions reach officials only in a private chat with the bot: please open a private chat with { $bot } and type /start (once is enough).
 faq-place-none = unknown village
 faq-place-all = all villages
 faq-where-group = in the group { $group }

@@ -48,3 +48,7 @@ webchat-reply = Trả lời
 webchat-role-admin = quản trị
 webchat-role-official = cán bộ thôn
 webchat-role-resident = người dân
+webchat-refused = Trình mô phỏng chỉ mở được bằng đường dẫn có mã bí mật in ra khi bot khởi động (http://127.0.0.1:8080/?token=…), trên chính máy này.
+webchat-too-big = Ảnh quá lớn: tối đa { $mb } MB. Hãy chọn ảnh nhỏ hơn.
+webchat-network-error = Mất kết nối với bot. Kiểm tra bot còn chạy rồi thử lại.
+webchat-send-failed = Không gửi được tin nhắn. Hãy thử lại.

@@ -18,8 +18,9 @@ faq-pick-none = Chưa có danh sách nào để chọn. Bạn gõ câu hỏi nh�
 faq-pick-range = Danh sách vừa rồi chỉ có { $count } mục. Bạn chọn một số từ 1 đến { $count } nhé.
 faq-pick-gone = Mục này vừa được cán bộ thôn gỡ. Bạn hỏi lại nhé.
 
-faq-forwarded = Tôi đã chuyển câu hỏi của bạn tới cán bộ thôn. Khi có câu trả lời, tôi sẽ gửi lại cho bạn ở đây.
+faq-forwarded = Tôi đã chuyển câu hỏi của bạn tới cán bộ thôn. Câu hỏi đã được ghi lại, cán bộ sẽ trả lời và tôi sẽ gửi lại cho bạn ở đây.
 faq-forwarded-nobody = Tôi chưa tìm được câu trả lời và hiện chưa liên lạc được với cán bộ nào qua bot. Câu hỏi đã được ghi lại; bạn có thể gõ /lienhe để xem cách liên hệ trực tiếp.
+faq-open-private-chat = { $name }: có { $count } câu hỏi của bà con chưa tới được cán bộ nào (xem /cauhoi). Câu hỏi chỉ tới được cán bộ qua tin nhắn riêng với bot: xin mở tin nhắn riêng với { $bot } và gõ /start (chỉ cần một lần).
 faq-place-none = chưa rõ thôn
 faq-place-all = các thôn
 faq-where-group = trong nhóm { $group }

@@ -1,0 +1,27 @@
+"""outbox.claimed_by: the claiming process's PostgreSQL session (reclaim a dead one's rows)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-02 05:00:00
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0009'
+down_revision: str | None = '0008'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    with op.batch_alter_table('outbox') as batch:
+        batch.add_column(sa.Column('claimed_by', sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    with op.batch_alter_table('outbox') as batch:
+        batch.drop_column('claimed_by')
