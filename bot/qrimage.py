@@ -17,9 +17,10 @@ from pathlib import Path
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["POSTER_SIZE", "poster_png", "qr_png"]
+__all__ = ["POSTER_SIZE", "POSTER_SIZES", "poster_png", "qr_png"]
 
 POSTER_SIZE = (1240, 1754)  # A4 portrait at 150 dpi
+POSTER_SIZES = {"a4": POSTER_SIZE, "a5": (874, 1240)}  # portrait at 150 dpi
 POSTER_DPI = 150
 QR_ERROR = "m"  # 15 % recovery: survives a crease or a smudge on a printed sheet
 QR_BORDER = 4  # quiet zone in modules, as ISO/IEC 18004 requires
@@ -35,6 +36,7 @@ _BOLD = "DejaVuSans-Bold.ttf"
 _Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 _WHITE = (255, 255, 255)
 _BLACK = (0, 0, 0)
+_RED = (180, 0, 0)
 
 
 @cache
@@ -86,14 +88,15 @@ def _wrap(text: str, font: _Font, max_width: float) -> list[str]:
 
 
 def _draw_centered(
-    draw: ImageDraw.ImageDraw, lines: list[str], font: _Font, center_x: float, top: int
+    draw: ImageDraw.ImageDraw, lines: list[str], font: _Font, center_x: float, top: int,
+    fill: tuple[int, int, int] = _BLACK,
 ) -> int:
     """Draw lines centered on center_x from top; return the y below the last line."""
     height = _line_height(font)
     y = top
     for line in lines:
         x = center_x - _text_width(font, line) / 2
-        draw.text((x, y), line, font=font, fill=_BLACK)
+        draw.text((x, y), line, font=font, fill=fill)
         y += height
     return y
 
@@ -144,47 +147,71 @@ def qr_png(data: str, *, scale: int = 8, caption_lines: list[str] | None = None)
     return _png_bytes(canvas)
 
 
-def poster_png(title: str, lines: list[str], qrs: list[tuple[str, str]]) -> bytes:
-    """A4 portrait poster (1240x1754 px, 150 dpi): title, lines, then 1–2 QR codes side by side.
+def poster_png(
+    title: str, lines: list[str], qrs: list[tuple[str, str]], *, size: str = "a4",
+    address: str | None = None, warning: list[str] | None = None,
+) -> bytes:
+    """A4 (1240x1754 px) or A5 (874x1240 px) portrait poster at 150 dpi: an optional warning
+    box, the title, lines, then 1–2 QR codes side by side and ``address`` printed under them.
 
     `qrs` holds (label, data) pairs; each label is printed under its code.  Raises ValueError when
     there are not 1 or 2 codes, or when the text leaves no room for scannable codes.
     """
     if not 1 <= len(qrs) <= 2:
         raise ValueError("poster_png takes one or two QR codes")
-    width, height = POSTER_SIZE
-    margin = 90
-    gap = 70
+    width, height = POSTER_SIZES[size]
+    k = width / POSTER_SIZE[0]  # A5 draws everything smaller by the same factor
+    margin = round(90 * k)
+    gap = round(70 * k)
     content_width = width - 2 * margin
-    canvas = Image.new("RGB", POSTER_SIZE, _WHITE)
+    canvas = Image.new("RGB", (width, height), _WHITE)
     draw = ImageDraw.Draw(canvas)
 
-    title_font = _font(76, bold=True)
-    body_font = _font(40)
-    label_font = _font(36, bold=True)
+    title_font = _font(round(76 * k), bold=True)
+    body_font = _font(round(40 * k))
+    label_font = _font(round(36 * k), bold=True)
+    small_font = _font(round(30 * k))
 
+    y = margin
+    if warning:
+        box_top = round(margin / 2)
+        pad = round(16 * k)
+        wrapped = [w for text in warning for w in _wrap(text, label_font, content_width - 2 * pad)]
+        box_bottom = box_top + 2 * pad + _line_height(label_font) * len(wrapped)
+        draw.rectangle((margin - pad, box_top, width - margin + pad, box_bottom), outline=_RED,
+                       width=max(3, round(6 * k)))
+        _draw_centered(draw, wrapped, label_font, width / 2, box_top + pad, fill=_RED)
+        y = box_bottom + round(30 * k)
     y = _draw_centered(
-        draw, _wrap(title, title_font, content_width), title_font, width / 2, margin
+        draw, _wrap(title, title_font, content_width), title_font, width / 2, y
     )
-    y += 30
+    y += round(30 * k)
     for text in lines:
         y = _draw_centered(draw, _wrap(text, body_font, content_width), body_font, width / 2, y)
-    y += 40
+    y += round(40 * k)
 
+    address_lines = _wrap(address, small_font, content_width) if address else []
+    address_height = _line_height(small_font) * len(address_lines) + (
+        round(24 * k) if address_lines else 0)
     cell_width = (content_width - gap * (len(qrs) - 1)) / len(qrs)
     labels = [_wrap(label, label_font, cell_width) for label, _ in qrs]
     label_height = _line_height(label_font) * max(len(wrapped) for wrapped in labels)
-    qr_room = min(cell_width, height - margin - label_height - 20 - y, 640)
+    qr_room = min(cell_width, height - margin - label_height - 20 - address_height - y,
+                  640 * k)
     scale = min(int(qr_room // _qr_modules(data)) for _, data in qrs)
     if scale < 3:
         raise ValueError("too much text: no room left for the QR codes")
 
     qr_images = [_qr_image(data, scale) for _, data in qrs]
     qr_height = max(img.height for img in qr_images)
-    spare = height - margin - y - (qr_height + 20 + label_height)
+    spare = height - margin - y - (qr_height + 20 + label_height + address_height)
     top = round(y + max(spare, 0) / 2)  # centre the codes in the space the text left
+    below = top
     for index, (img, label_lines) in enumerate(zip(qr_images, labels, strict=True)):
         center_x = margin + cell_width * index + gap * index + cell_width / 2
         canvas.paste(img, (round(center_x - img.width / 2), top))
-        _draw_centered(draw, label_lines, label_font, center_x, top + qr_height + 20)
+        below = max(below, _draw_centered(draw, label_lines, label_font, center_x,
+                                          top + qr_height + 20))
+    if address_lines:
+        _draw_centered(draw, address_lines, small_font, width / 2, below + round(24 * k))
     return _png_bytes(canvas, dpi=POSTER_DPI)

@@ -42,6 +42,8 @@ async def pg_harness_factory(
         if "database_url" not in settings:
             settings["database_url"] = await create_database()
             urls.append(str(settings["database_url"]))
+        if platform == "web":  # the web chat runs on its own database: the PostgreSQL one here
+            settings.setdefault("web_chat_database_url", settings["database_url"])
         harness = await harness_factory(platform, **settings)
         made.append(harness)
         return harness

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.text.fold import fold
+from bot.text.telex_vocab import untelex
 from handlers.faq.match import (
     ANSWER_MARGIN,
     ANSWER_SCORE,
@@ -409,3 +410,39 @@ def test_accented_queries_never_match_english(indexes: dict[str, FaqIndex]) -> N
     assert match_with_fallback(indexes, "cảm ơn cán bộ thôn", "vi").locale == "vi"
     assert match_with_fallback(indexes, "cảm ơn cán bộ thôn", "vi").kind == "none"
     assert match_with_fallback(indexes, "camera security", "vi").kind == "answer"
+
+
+@pytest.mark.parametrize("query", [
+    "the bhyt het han lam lai o dau",  # health-insurance card: shares only "hết hạn" with CKS
+    "thẻ bảo hiểm y tế hết hạn gia hạn ở đâu",
+])
+def test_generic_words_alone_never_answer_another_topic(
+        indexes: dict[str, FaqIndex], query: str) -> None:
+    result = indexes["vi"].match(query)
+    assert result.kind != "answer", result
+    assert all(not e.id.startswith("cks") for e, _ in result.choices)
+
+
+def test_only_generic_words_offer_choices(indexes: dict[str, FaqIndex]) -> None:
+    assert indexes["vi"].match("gia hạn").kind == "choices"
+
+
+@pytest.mark.parametrize(("query", "entry"), [
+    ("ddawng kys chuwx kys soos", "cks-dang-ky"),  # Telex left on
+    ("quene maatj khaaur vneid", "vneid-quen-mat-khau"),
+    ("ko bjt dk cks ntn", "cks-dang-ky"),  # teen code
+    ("co nguoi goi dien xung la cong an bat chuyen tien", "lua-dao-gia-danh"),
+    ("nhan vien dien luc goi bao cat dien", "lua-dao-gia-danh"),
+    ("so la goi noi em lien quan vu an rua tien", "lua-dao-gia-danh"),
+    ("đc ngân hàng gọi bảo nâng hạn mức thẻ", "lua-dao-gia-danh"),
+])
+def test_telex_teen_code_and_scam_calls(indexes: dict[str, FaqIndex], query: str,
+                                        entry: str) -> None:
+    result = indexes["vi"].match(query)
+    assert result.kind == "answer" and result.entry is not None, result
+    assert result.entry.id == entry
+
+
+def test_untelex_keeps_plain_words() -> None:
+    assert "tieng" in untelex("tieengs") and "viet" in untelex("vieejt")
+    assert untelex("nha") == ()

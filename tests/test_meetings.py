@@ -231,3 +231,28 @@ async def test_ics_feed(harness_factory):
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
     async with http.get(f"{h.base_url}/v/khongco/lich.ics") as resp:
         assert resp.status == 404
+
+
+@pytest.mark.parametrize(("phrase", "shown"), [
+    ("ngày mồng 9 tháng tư lúc 8h", "Thứ Sáu, 09/04/2027 lúc 08:00"),  # not tomorrow
+    ("rằm tháng Giêng lúc 19h", "Thứ Bảy, 20/02/2027 lúc 19:00 (Rằm tháng Giêng)"),
+    ("bốn giờ rưỡi chiều mai", "Chủ Nhật, 22/11/2026 lúc 16:30"),
+])
+async def test_month_words_lunar_and_spoken_numbers(harness_factory, phrase: str, shown: str):
+    h = await harness_factory("web")
+    texts = await h.say(f"/taohop {phrase} | Nhà văn hóa | Họp thôn", user="official")
+    assert shown in texts[0], texts  # the preview shows the lunar date too
+    await h.say("/xacnhan", user="official")
+    await h.wait_sent("group2", 1)  # and so does the announcement
+    assert shown in h.sent("group2")[0]
+
+
+@pytest.mark.parametrize(("phrase", "unused"), [
+    ("8h tháng 5", "tháng 5"),
+    ("Tết 8h", "Tết"),
+])
+async def test_unused_date_words_are_asked_back(harness_factory, phrase: str, unused: str):
+    h = await harness_factory("web")
+    texts = await h.say(f"/taohop {phrase} | Nhà văn hóa | Họp thôn", user="official")
+    assert f'chưa hiểu "{unused}"' in texts[0] and "ví dụ" in texts[0], texts
+    assert "chưa có cuộc họp" in (await h.say("/lich-hop"))[0]

@@ -203,3 +203,31 @@ def test_parsers_never_raise(text: str) -> None:
     amount, rest = split_amount_and_rest(text)
     assert amount is None or 0 <= amount <= MAX_AMOUNT
     assert isinstance(rest, str)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ba trăm nghìn", 300_000),
+    ("ba triệu rưỡi", 3_500_000),
+    ("hai mươi nghìn", 20_000),
+    ("một triệu rưỡi", 1_500_000),
+    ("2 triệu rưỡi", 2_500_000),
+    ("hai trăm năm mươi nghìn đồng", 250_000),
+    ("một triệu hai", 1_200_000),
+    ("năm mươi k", 50_000),
+    ("ba tram nghin", 300_000),
+    ("trăm rưỡi", None),  # 150 nghìn or 150 đồng: asked
+])
+def test_spoken_amounts(text: str, expected: int | None) -> None:
+    assert parse_amount(text) == expected
+
+
+def test_spoken_amount_then_name() -> None:
+    assert split_amount_and_rest("năm trăm nghìn Nguyễn Văn A") == (500_000, "Nguyễn Văn A")
+    assert split_amount_and_rest("hai triệu Năm") == (2_000_000, "Năm")
+
+
+def test_spoken_percent_in_updates() -> None:
+    from handlers.projects.parse import parse_update, split_percent
+    assert split_percent("bốn mươi phần trăm Đổ bê tông móng") == (40, "Đổ bê tông móng")
+    update = parse_update("nvh năm mươi phan tram xong mái")
+    assert update is not None and (update.percent, update.text) == (50, "xong mái")

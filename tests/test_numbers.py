@@ -267,7 +267,7 @@ async def test_step_by_step_ends_after_ten_minutes(harness_factory):
 async def test_migration_numbers_existing_rows(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
     sync_url = f"sqlite:///{tmp_path / 'old.db'}"
-    await asyncio.to_thread(command.upgrade, alembic_config(url), "0008")
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0012")
     engine = sa.create_engine(sync_url)
     now = "2026-11-21 13:30:00.000000"
     with engine.begin() as conn:

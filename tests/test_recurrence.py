@@ -75,8 +75,8 @@ CASES: list[tuple[str, RecurrenceStatus, str | None]] = [
     ("thứ 2 19h", UNPARSEABLE, None),  # a one-off meeting
     ("hàng tuần 19h", UNPARSEABLE, None),  # which day?
     ("hàng tháng 8h", UNPARSEABLE, None),  # which day?
-    ("rằm hàng tháng 19h", UNPARSEABLE, None),  # lunar
-    ("mùng 1 hàng tháng âm lịch 8h", UNPARSEABLE, None),  # lunar
+    ("rằm hàng tháng 19h", OK, "LUNAR:FREQ=MONTHLY;BYMONTHDAY=15;AT=1900"),  # lunar
+    ("mùng 1 hàng tháng âm lịch 8h", OK, "LUNAR:FREQ=MONTHLY;BYMONTHDAY=1;AT=0800"),
     ("ngày 32 hàng tháng 8h", UNPARSEABLE, None),
     ("mỗi thứ 2 tuần sau 19h", UNPARSEABLE, None),
     ("", UNPARSEABLE, None),
@@ -94,6 +94,9 @@ def test_rule_text_reads_back_unchanged() -> None:
     for text, status, rule in CASES:
         if status is OK:
             assert rule is not None
+            if rule.startswith("LUNAR:"):  # our own lunar rules: read back by describe
+                assert describe_recurrence(rule).lunar, text
+                continue
             assert str(rrulestr(rule)) == rule, text
 
 
@@ -221,3 +224,40 @@ def test_parsed_rules_are_usable(words: list[str], now: datetime) -> None:
         first = next_occurrence(result.rrule, now)
         assert first is not None and first > now
         assert describe_recurrence(result.rrule) == result.info
+
+
+def _fires(rule: str, start: datetime, n: int) -> list[str]:
+    out, at = [], start
+    for _ in range(n):
+        nxt = next_occurrence(rule, at)
+        assert nxt is not None
+        out.append(nxt.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M"))
+        at = nxt
+    return out
+
+
+def test_lunar_monthly_fires_in_the_leap_month_too() -> None:
+    # 2025 has a leap 6th month in Vietnam: rằm of the 6th = 09/07, rằm of the leap 6th = 08/08
+    start = datetime(2025, 7, 1, tzinfo=VN_TZ)
+    result = parse_recurrence("mùng 1 và rằm hàng tháng 6h", start)
+    assert result.status is RecurrenceStatus.OK and result.rrule is not None
+    assert _fires(result.rrule, start, 4) == [
+        "2025-07-09 06:00", "2025-07-25 06:00", "2025-08-08 06:00", "2025-08-23 06:00"]
+
+
+def test_lunar_yearly_skips_the_leap_month() -> None:
+    start = datetime(2025, 7, 1, tzinfo=VN_TZ)
+    result = parse_recurrence("rằm tháng 6 hằng năm 8h", start)
+    assert result.rrule is not None
+    assert _fires(result.rrule, start, 2) == ["2025-07-09 08:00", "2026-07-28 08:00"]
+
+
+def test_ram_thang_bay_and_trung_thu_every_year() -> None:
+    start = datetime(2026, 12, 2, tzinfo=VN_TZ)
+    bay = parse_recurrence("rằm tháng Bảy hằng năm 19h", start)
+    thu = parse_recurrence("trung thu hằng năm lúc 19h", start)
+    assert bay.rrule is not None and thu.rrule is not None
+    assert _fires(bay.rrule, start, 1) == ["2027-08-16 19:00"]
+    assert _fires(thu.rrule, start, 1) == ["2027-09-15 19:00"]
+    info = describe_recurrence(thu.rrule)
+    assert (info.lunar, info.month, info.monthdays, info.hour) == (True, 8, (15,), 19)

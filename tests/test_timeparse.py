@@ -22,6 +22,7 @@ NO_TIME = WhenStatus.NO_TIME_OF_DAY
 AMBIGUOUS = WhenStatus.AMBIGUOUS
 IN_PAST = WhenStatus.IN_PAST
 UNPARSEABLE = WhenStatus.UNPARSEABLE
+UNCLEAR = WhenStatus.UNCLEAR
 
 # the clocks, in Vietnam local time
 SAT_EVE = datetime(2026, 11, 21, 20, 30, tzinfo=VN_TZ)  # Saturday evening
@@ -114,7 +115,7 @@ CASES: list[tuple[str, datetime, WhenStatus, str | None]] = [
     ("thứ Bảy", SAT_EVE, NO_TIME, "2026-11-21 00:00"),
     ("ngày mai", SAT_EVE, NO_TIME, "2026-11-22 00:00"),
     ("tối nay", SAT_EVE, NO_TIME, "2026-11-21 00:00"),
-    ("19.30 thứ 7", SAT_EVE, NO_TIME, "2026-11-21 00:00"),
+    ("19.30 thứ 7", SAT_EVE, UNCLEAR, "2026-11-21 00:00"),  # "19.30" unused: asked
     ("", SAT_EVE, UNPARSEABLE, None),
     ("   ", SAT_EVE, UNPARSEABLE, None),
     ("asdkjh qwe", SAT_EVE, UNPARSEABLE, None),
@@ -122,9 +123,9 @@ CASES: list[tuple[str, datetime, WhenStatus, str | None]] = [
     ("31/11 19h", SAT_EVE, UNPARSEABLE, None),
     ("25h thứ 7", SAT_EVE, UNPARSEABLE, None),
     ("19:75 thứ 7", SAT_EVE, UNPARSEABLE, None),
-    ("tuần sau 19h", SAT_EVE, UNPARSEABLE, None),
+    ("tuần sau 19h", SAT_EVE, UNCLEAR, "2026-11-22 19:00"),  # "tuần sau" unused: asked
     ("cuối tuần 19h", SAT_EVE, UNPARSEABLE, None),
-    ("ngày 15/8 âm lịch 19h", SAT_EVE, UNPARSEABLE, None),
+    ("ngày 15/8 âm lịch 19h", SAT_EVE, IN_PAST, "2026-09-25 19:00"),  # Trung thu 2026
     ("12", SAT_EVE, UNPARSEABLE, None),
     # --- Saturday morning: today's Saturday is still ahead ---
     ("19h30 thứ Bảy", SAT_AM, OK, "2026-11-21 19:30"),
@@ -132,7 +133,7 @@ CASES: list[tuple[str, datetime, WhenStatus, str | None]] = [
     ("thứ 7 tuần này 14h", SAT_AM, OK, "2026-11-21 14:00"),
     ("chiều nay 3 giờ", SAT_AM, OK, "2026-11-21 15:00"),
     ("thứ Bảy 3 giờ", SAT_AM, OK, "2026-11-21 15:00"),  # 03:00 today has passed
-    ("3 giờ", SAT_AM, OK, "2026-11-21 15:00"),
+    ("3 giờ", SAT_AM, AMBIGUOUS, "2026-11-21 15:00"),  # bare hour 1–6 without a day: asked
     ("hom nay 20:00", SAT_AM, OK, "2026-11-21 20:00"),
     ("19h thứ 7 ngày 28/11", SAT_AM, OK, "2026-11-28 19:00"),
     # --- Monday morning ---
@@ -325,3 +326,38 @@ def test_time_like_word_salad_keeps_the_contract(words: list[str], now: datetime
 def test_help_examples_parse_on_any_day(now: datetime) -> None:
     for example in EXAMPLES_VI:
         assert parse_when(example, now).status is OK, example
+
+
+WED = datetime(2026, 12, 2, 10, 0, tzinfo=VN_TZ)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ngày mồng 9 tháng tư lúc 8h", "2027-04-09 08:00"),  # the month words are not ignored
+    ("trung thu lúc 19h", "2027-09-15 19:00"),  # 15/8 lunar
+    ("bốn giờ rưỡi chiều mai", "2026-12-03 16:30"),
+    ("sáng thứ hai 8 rưỡi", "2026-12-07 08:30"),
+    ("7h kém 10 sáng mai", "2026-12-03 06:50"),
+    ("rằm tháng Giêng 19h", "2027-02-20 19:00"),
+    ("bữa mai 8h", "2026-12-03 08:00"),
+])
+def test_words_are_understood(text: str, expected: str) -> None:
+    result = parse_when(text, WED)
+    assert (result.status, local(result.when)) == (OK, expected)
+
+
+@pytest.mark.parametrize(("text", "status", "unused"), [
+    ("8h tháng 5", UNCLEAR, ("tháng", "5")),
+    ("Tết 8h", UNCLEAR, ("Tết",)),
+    ("3:15", AMBIGUOUS, ()),
+    ("chủ nhật 4/12 8h", AMBIGUOUS, ()),  # 4/12/2026 is a Friday
+])
+def test_unused_or_contradicting_words_are_asked(
+        text: str, status: WhenStatus, unused: tuple[str, ...]) -> None:
+    result = parse_when(text, WED)
+    assert (result.status, result.unused) == (status, unused)
+
+
+def test_unclear_reports_what_was_understood() -> None:
+    result = parse_when("8h tháng 5", WED)
+    assert result.understood == "8h" and local(result.when) == "2026-12-03 08:00"
+    assert parse_when("rằm tháng Giêng 19h", WED).lunar

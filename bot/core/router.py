@@ -22,6 +22,8 @@ MessageHook = Callable[["Context"], Awaitable[bool]]
 WebSetup = Callable[["web.Application", "Services"], None]
 StartHook = Callable[["Services"], Awaitable[Any]]
 SettingHandler = Callable[["Context", str], Awaitable[None]]
+PageSectionHook = Callable[[Any], Awaitable[list[Any]]]
+"""``hook(bot.web.sections.PageRequest) -> list[bot.web.sections.PageSection]``."""
 NextDue = Callable[["Services"], Awaitable["datetime | None"]]
 FireDue = Callable[["Services", "datetime"], Awaitable[int]]
 
@@ -90,6 +92,7 @@ class Router:
     start_hooks: list[StartHook] = field(default_factory=list)
     stop_hooks: list[StartHook] = field(default_factory=list)
     settings: dict[str, SettingHandler] = field(default_factory=dict)
+    page_sections: list[PageSectionHook] = field(default_factory=list)
     due_jobs: list[DueJob] = field(default_factory=list)
     after_command_hooks: list[Handler] = field(default_factory=list)
 
@@ -103,6 +106,7 @@ class Router:
             self.start_hooks.extend(other.start_hooks)
             self.stop_hooks.extend(other.stop_hooks)
             self.settings.update(other.settings)
+            self.page_sections.extend(other.page_sections)
             self.due_jobs.extend(other.due_jobs)
             self.after_command_hooks.extend(other.after_command_hooks)
         return self
@@ -162,6 +166,15 @@ class Router:
         """Register a function that adds aiohttp routes (public pages, feeds)."""
         self.web_setups.append(setup)
         return setup
+
+    def page_section(self, hook: PageSectionHook) -> PageSectionHook:
+        """Register a part of the public village page ``/v/<mã thôn>`` (in feature order).
+
+        The hook gets a :class:`bot.web.sections.PageRequest` and returns a list of
+        :class:`bot.web.sections.PageSection` (HTML fragments it escaped itself).
+        """
+        self.page_sections.append(hook)
+        return hook
 
     def after_command(self, hook: Handler) -> Handler:
         """Register a coroutine run after any feature's command was allowed and handled."""

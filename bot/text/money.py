@@ -9,6 +9,8 @@ Accepted forms (case-insensitive, with or without diacritics on the unit words):
 * the spoken tail: ``1tr5`` = 1,500,000, ``2tr500`` = 2,500,000, ``1 triệu 2`` = 1,200,000,
   ``2 triệu rưỡi`` = 2,500,000 (after an abbreviation ``tr``/``k`` the tail must be attached);
 * descending compounds: ``1 tỷ 200 triệu``, ``2 triệu 500 nghìn``, ``2tr500k``;
+* spoken words (`bot.text.numbers_vocab`): ``ba trăm nghìn``, ``một triệu rưỡi``,
+  ``hai mươi nghìn đồng``; ``trăm rưỡi`` alone (150 nghìn or 150 đồng?) is refused so it is asked;
 * a currency word at the end: ``đ``, ``d``, ``đồng``, ``dong``, ``vnd``, ``vnđ``, ``₫``.
 
 Separator rule: a separator followed by exactly three digits (and a 1–3 digit first group) groups
@@ -24,11 +26,14 @@ import unicodedata
 
 from babel.numbers import format_decimal
 
+from bot.text.numbers_vocab import read_number, tokens
+
 __all__ = [
     "MAX_AMOUNT",
     "SUSPICIOUS_BELOW",
     "VND_SIGN",
     "format_vnd",
+    "is_market_half",
     "looks_suspicious",
     "parse_amount",
     "parse_signed_amount",
@@ -146,11 +151,34 @@ def _currency_end(text: str, pos: int) -> int:
     return cur.end()
 
 
+def _scan_words(text: str) -> tuple[int, int] | None:
+    """A spoken amount at the start ('ba trăm nghìn', 'một triệu rưỡi') -> (đồng, end)."""
+    words = tokens(text[:200])
+    plain: list[str] = []
+    for i, (word, _, _) in enumerate(words):
+        if i and word[:1].isupper() and word[1:].islower():
+            break  # a capitalised word after the amount starts the name: "… nghìn Năm"
+        plain.append(word)
+    got = read_number(plain)
+    if got is None or got.words == 0 or got.market_half:
+        return None  # "trăm rưỡi" alone: 150 nghìn or 150 đồng? ask
+    value, end = got.value, words[got.end - 1][2]
+    if got.end < len(words) and words[got.end][0].lower() in ("k", "tr") and got.value < 1000:
+        value *= 1000 if words[got.end][0].lower() == "k" else 10**6  # "năm mươi k"
+        end = words[got.end][2]
+    pos = _currency_end(text, end)
+    if pos < len(text) and text[pos].isalnum():
+        return None
+    if value > MAX_AMOUNT:
+        return None
+    return value, pos
+
+
 def _scan(text: str, pos: int = 0) -> tuple[int, int] | None:
     """Read one amount starting at pos -> (đồng, end position) or None."""
     number = _NUMBER.match(text, pos)
     if number is None:
-        return None
+        return _scan_words(text) if pos == 0 else None
     parsed = _interpret(number.group())
     if parsed is None:
         return None
@@ -216,6 +244,13 @@ def split_amount_and_rest(text: str) -> tuple[int | None, str]:
     if rest[:1].isdigit():
         return None, prepared
     return value, rest
+
+
+def is_market_half(text: str) -> bool:
+    """True when text starts with 'trăm rưỡi' / 'chục rưỡi' alone (150 nghìn or 150 đồng?)."""
+    words = tokens(_prepare(text)[:60])
+    got = read_number([w for w, _, _ in words])
+    return got is not None and got.market_half
 
 
 def looks_suspicious(amount: int) -> bool:

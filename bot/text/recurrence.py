@@ -12,7 +12,15 @@ Decisions:
   06:30 (unlike `parse_when`, a bare 1–6 is not ambiguous here).
 - `ngày 31 hàng tháng` uses BYMONTHDAY=31, so months without a 31st are skipped (Jan 31 → Mar 31);
   `ngày cuối tháng` is BYMONTHDAY=-1 (last day of every month).
-- Lunar dates (`âm lịch`, `rằm`) are UNPARSEABLE: rrule only knows the solar calendar.
+- Lunar days (Vietnamese calendar, `bot.text.lunar`): `mùng 1 và rằm hàng tháng`,
+  `ngày 15 âm lịch hàng tháng`, `rằm tháng Bảy hằng năm`, `Trung thu hằng năm`.  rrule only
+  knows the solar calendar, so these are stored as our own text
+  "LUNAR:FREQ=MONTHLY;BYMONTHDAY=1,15;AT=0800" (or FREQ=YEARLY;BYMONTH=7) and
+  `next_occurrence` computes them.  Leap months: a monthly lunar notice fires in the leap
+  month too (offerings on mùng 1 and rằm are made every lunar month, leap ones included); a
+  yearly one fires only in the regular month (Rằm tháng Bảy is not repeated in a leap 7th
+  month).  A day the month does not have (30 of a 29-day month) is skipped that month.
+  Other lunar wordings (`âm lịch` without such a rule) are UNPARSEABLE.
 - `hằng ngày trừ Chủ nhật` is a weekly rule on the other six days.
 """
 
@@ -20,12 +28,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr, weekday
 
+from bot.text import lunar as lunarcal
+from bot.text.lunar_vocab import NAMED_DAYS
+from bot.text.numbers_vocab import spoken_to_digits
 from bot.text.timelex import (
     Scan,
     hour_readings,
@@ -63,6 +74,7 @@ class Freq(Enum):
     DAILY = "DAILY"
     WEEKLY = "WEEKLY"
     MONTHLY = "MONTHLY"
+    YEARLY = "YEARLY"  # lunar rules only
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,8 @@ class RecurrenceInfo:
     monthdays: tuple[int, ...] = ()
     hour: int | None = None
     minute: int | None = None
+    lunar: bool = False  # monthdays (and month) are on the lunar calendar
+    month: int | None = None  # YEARLY: the lunar month
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,101 @@ _LAST_DAY_EVERY = re.compile(
 _LAST_DAY = re.compile(r"(?<!\w)(?:ngay\s*)?cuoi\s*(?:cung\s*)?(?:cua\s*)?thang(?!\w)")
 _LUNAR = re.compile(r"(?<!\w)(?:am\s*lich|a\.?l|ram)(?!\w)")
 _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_YEARLY = re.compile(r"(?<!\w)" + _EVERY + r"\s*nam(?!\w)")
+_LUNAR_DAY_ITEM = r"(?:(?:ngay|mung|mong)\s*)?(?:\d{1,2}|ram)"
+_LUNAR_DAYS = re.compile(
+    r"(?<!\w)" + _LUNAR_DAY_ITEM + r"(?:\s*(?:,|va|&)\s*" + _LUNAR_DAY_ITEM + r")*(?![\w:/.])"
+    r"(?!\s*(?:gio|g|h|tieng|phut|p)(?!\w))"
+)
+_LUNAR_DM = re.compile(
+    r"(?<!\w)(?:(?:ngay|mung|mong)\s*)?(?P<d>\d{1,2}|ram)\s*(?:thang\s*|/\s*)"
+    r"(?P<m>\d{1,2}|gieng|chap)(?![\d/])"
+)
+_AL = re.compile(r"(?<!\w)(?:am\s*lich|am|a\.?l)(?!\w)")
+LUNAR_PREFIX = "LUNAR:"
+
+
+def _parse_lunar(text: str, now: datetime) -> RecurrenceResult | None:
+    """A lunar rule (see the module docstring), or None when the phrase is not one."""
+    scan = Scan(spoken_to_digits(text))
+    monthly = _take_marker(scan, _MONTHLY)
+    yearly = not monthly and _take_marker(scan, _YEARLY)
+    if not (monthly or yearly):
+        return None
+    month: int | None = None
+    days: list[int] = []
+    if yearly:
+        for pattern, is_lunar, d, mo in NAMED_DAYS:
+            m = scan.search(pattern)
+            if is_lunar and m is not None:
+                scan.take(m.start(), m.end())
+                days, month = [d], mo
+                break
+        if month is None and (m := scan.search(_LUNAR_DM)) is not None:
+            scan.take(m.start(), m.end())
+            word = {"gieng": 1, "chap": 12}.get(m.group("m"))
+            month = word or int(m.group("m"))
+            days = [15 if m.group("d") == "ram" else int(m.group("d"))]
+    else:
+        m = scan.search(_LUNAR_DAYS)
+        if m is not None and ("ram" in m.group() or _AL.search(scan.folded)):
+            scan.take(m.start(), m.end())
+            days = sorted({15 if w == "ram" else int(w)
+                           for w in re.findall(r"\d{1,2}|ram", m.group())})
+    if not days:
+        return None
+    if (al := scan.search(_AL)) is not None:
+        scan.take(al.start(), al.end())
+    if (month is not None and not 1 <= month <= 12) or not all(1 <= d <= 30 for d in days):
+        return RecurrenceResult(RecurrenceStatus.UNPARSEABLE, rest=scan.rest())
+    clock = take_clock(scan)
+    quals = take_qualifiers(scan)
+    scan.absorb_connectors()
+    rest = scan.rest()
+    freq = Freq.YEARLY if yearly else Freq.MONTHLY
+    if scan.invalid:
+        return RecurrenceResult(RecurrenceStatus.UNPARSEABLE, rest=rest)
+    if clock is None:
+        info = RecurrenceInfo(freq, (), tuple(days), lunar=True, month=month)
+        return RecurrenceResult(RecurrenceStatus.NO_TIME_OF_DAY, rest=rest, info=info)
+    shift, hour, minute = hour_readings(clock, quals[0].qual if quals else None)[0]
+    if shift:
+        return RecurrenceResult(RecurrenceStatus.UNPARSEABLE, rest=rest)
+    parts = [f"FREQ={freq.value}"] + ([f"BYMONTH={month}"] if month else []) + [
+        "BYMONTHDAY=" + ",".join(map(str, days)), f"AT={hour:02d}{minute:02d}"]
+    info = RecurrenceInfo(freq, (), tuple(days), hour, minute, lunar=True, month=month)
+    return RecurrenceResult(RecurrenceStatus.OK, LUNAR_PREFIX + ";".join(parts), rest, info)
+
+
+def _lunar_parts(rule: str) -> tuple[Freq, int | None, tuple[int, ...], time]:
+    parts = dict(item.split("=", 1) for item in rule[len(LUNAR_PREFIX):].split(";") if "=" in item)
+    freq = Freq(parts["FREQ"])
+    month = int(parts["BYMONTH"]) if "BYMONTH" in parts else None
+    days = tuple(int(d) for d in parts["BYMONTHDAY"].split(","))
+    at = parts["AT"]
+    return freq, month, days, time(int(at[:2]), int(at[2:]))
+
+
+def _next_lunar(rule: str, after: datetime) -> datetime | None:
+    freq, month, days, at = _lunar_parts(rule)
+    local_after = _to_local_naive(after)
+    day = local_after.date()
+    if freq is Freq.YEARLY and month is not None:
+        first = lunarcal.to_lunar(day).year
+        for year in range(first - 1, first + 3):
+            hits = sorted(datetime.combine(solar, at) for d in days
+                          if (solar := lunarcal.to_solar(d, month, year)) is not None)
+            for candidate in hits:
+                if candidate > local_after:
+                    return candidate.replace(tzinfo=VN_TZ).astimezone(_UTC)
+        return None
+    for _ in range(62):  # every lunar month has each of days 1-29 within 62 days
+        if lunarcal.to_lunar(day).day in days:
+            candidate = datetime.combine(day, at)
+            if candidate > local_after:
+                return candidate.replace(tzinfo=VN_TZ).astimezone(_UTC)
+        day += timedelta(days=1)
+    return None
 
 
 def _every_ok(scan: Scan, m: re.Match[str]) -> bool:
@@ -166,6 +275,9 @@ def parse_recurrence(text: str, now: datetime) -> RecurrenceResult:
         return RecurrenceResult(
             RecurrenceStatus.UNPARSEABLE, rest=(text or "").strip()[:MAX_INPUT_CHARS]
         )
+    lunar = _parse_lunar(text, now_local)
+    if lunar is not None:
+        return lunar
     scan = Scan(text)
     if _LUNAR.search(scan.folded):
         return RecurrenceResult(RecurrenceStatus.UNPARSEABLE, rest=" ".join(scan.orig.split()))
@@ -232,6 +344,8 @@ def next_occurrence(rule: str, after: datetime) -> datetime | None:
     iterated as naive local times and only then given the zone, so a (hypothetical) DST change
     would keep notices at the same wall-clock hour.
     """
+    if rule.startswith(LUNAR_PREFIX):
+        return _next_lunar(rule, after)
     parsed = rrulestr(rule, forceset=True)
     local_after = _to_local_naive(after)
     for candidate in parsed.xafter(local_after, count=3):
@@ -249,6 +363,12 @@ _DTSTART_LINE = re.compile(r"^DTSTART:(?P<v>\d{8}T\d{6})$", re.MULTILINE)
 
 def describe_recurrence(rule: str) -> RecurrenceInfo:
     """Structured description of a rule made by `parse_recurrence`; ValueError if it is not one."""
+    if rule.startswith(LUNAR_PREFIX):
+        try:
+            freq, month, days, at = _lunar_parts(rule)
+        except (KeyError, ValueError, IndexError) as exc:
+            raise ValueError(f"bad lunar rule {rule!r}") from exc
+        return RecurrenceInfo(freq, (), days, at.hour, at.minute, lunar=True, month=month)
     rrulestr(rule)  # validates the syntax
     body, start = _RRULE_LINE.search(rule), _DTSTART_LINE.search(rule)
     if body is None or start is None:
@@ -256,6 +376,8 @@ def describe_recurrence(rule: str) -> RecurrenceInfo:
     parts = dict(item.split("=", 1) for item in body.group("body").split(";") if "=" in item)
     try:
         freq = Freq(parts.get("FREQ", ""))
+        if freq is Freq.YEARLY:
+            raise ValueError("yearly rules are lunar rules only")
     except ValueError as exc:
         raise ValueError(f"unsupported frequency in {rule!r}") from exc
     days = tuple(sorted(_RRULE_DAYS.index(d) for d in parts.get("BYDAY", "").split(",") if d))

@@ -176,13 +176,14 @@ _H = re.compile(
     r"(?:\s*(?P<ruoi>ruoi)|\s*kem\s*(?P<kem>\d{1,2})(?:\s*(?:phut|ph|p)(?!\w))?)?"
     r"(?:\s*(?P<ap>am|pm)(?!\w))?(?![\w:/])(?!\s*(?:nua|truoc|dong\s*ho)(?!\w))"
 )
+_HALF = re.compile(_NOT_AFTER_NUM + r"(?P<h>\d{1,2})\s+(?P<ruoi>ruoi)(?!\w)")
 _AP = re.compile(_NOT_AFTER_NUM + r"(?P<h>\d{1,2})\s*(?P<ap>am|pm)(?!\w)")
 _LUC = re.compile(r"(?<!\w)luc\s+(?P<h>\d{1,2})(?![\w/:.\-])(?!\s*(?:thang|ngay)(?!\w))")
 
 
 def take_clock(scan: Scan) -> ClockTime | None:
-    """Find and consume the first clock time (`19h30`, `19:30`, `7 giờ rưỡi`, `8pm`, `lúc 7`)."""
-    for pattern in (_HM, _H, _AP, _LUC):
+    """Find and consume the first clock time (`19h30`, `19:30`, `7 giờ rưỡi`, `7 rưỡi`, `8pm`)."""
+    for pattern in (_HM, _H, _HALF, _AP, _LUC):
         m = scan.search(pattern)
         if m is None:
             continue

@@ -20,14 +20,26 @@ Rules (all decided here, not by dateparser, because dateparser gets them wrong �
   taken as written (`chủ nhật 7h` = 07:00), as is a leading zero (`03:00`).
 - `12 giờ đêm`/`tối 12 giờ` is 00:00 at the end of that day (the next calendar day); `1 giờ đêm`
   likewise 01:00 the next day.  See `bot.text.timelex.hour_readings` for all part-of-day rules.
-- `tuần sau` without a weekday, `cuối tuần`, `tháng sau`, lunar dates (`âm lịch`) → UNPARSEABLE.
+- `tuần sau` without a weekday, `cuối tuần`, `tháng sau` → asked (UNCLEAR / UNPARSEABLE).
 - Two date words that disagree (`thứ 5 28/11` when 28/11 is a Saturday) → AMBIGUOUS.
+- The rule: every word that could carry a date or time is understood or asked.  Words left over
+  that could (a month word, a holiday, `âm lịch`, a number not after thôn/số/nhà…, a second
+  weekday) make the phrase UNCLEAR: `unused` lists them, `understood` what was used.  A bare
+  `3:15` / `3 giờ` without any date is AMBIGUOUS even when only one reading is still ahead.
+- Spoken numbers next to a time word are read first (`bốn giờ rưỡi`, `tháng tư`, `mồng chín`;
+  `bot.text.numbers_vocab`).  Dialect `bữa nay` / `bữa mai` / `bữa mốt`.
+- Named days: Tết Dương lịch, Giáng sinh/Noel, 30/4, 2/9 (Quốc khánh), 8/3, 20/11 (solar);
+  Tết Nguyên Đán / `mùng N Tết`, Rằm tháng Giêng, Rằm tháng Bảy (Vu Lan), Trung thu, ông Công
+  ông Táo (lunar) — a named day means its next occurrence.  Lunar dates (`15/8 âm lịch`,
+  `mùng 10 tháng 3 âm`, `ngày 23 tháng Chạp`, `rằm tháng 6 nhuận`, `ngày rằm`) go through
+  `bot.text.lunar` (Vietnamese calendar, UTC+7) with the same past-date rule as solar dates;
+  `tháng Giêng` / `tháng Chạp` always name lunar months.  Bare `Tết` is asked (which day?).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
@@ -36,6 +48,9 @@ from babel.dates import format_datetime
 from dateparser.date import DateDataParser
 
 from bot.clock import VN_TZ
+from bot.text import lunar as lunarcal
+from bot.text.lunar_vocab import LUNAR_MONTH_WORDS, NAMED_DAYS, TET_DAY
+from bot.text.numbers_vocab import spoken_to_digits
 from bot.text.timelex import (
     ClockTime,
     QualRef,
@@ -81,6 +96,7 @@ class WhenStatus(Enum):
     AMBIGUOUS = "ambiguous"
     IN_PAST = "in_past"
     UNPARSEABLE = "unparseable"
+    UNCLEAR = "unclear"  # understood in part: words that could carry a date or time are left
 
 
 @dataclass(frozen=True)
@@ -90,12 +106,18 @@ class WhenResult:
     `when` is aware UTC: the answer for OK, the best guess for AMBIGUOUS / IN_PAST, local
     midnight of the date for NO_TIME_OF_DAY, None for UNPARSEABLE.  `candidates` (chronological,
     aware UTC) only for AMBIGUOUS.  `rest` is the input minus the time phrase (e.g. the topic).
+    UNCLEAR: `unused` are the words that could carry a date or time but were not understood,
+    `understood` the words that were, `when` the reading without the unused words (or None).
+    `lunar` is True when the date was given on the lunar calendar (show both dates).
     """
 
     status: WhenStatus
     when: datetime | None = None
     candidates: tuple[datetime, ...] = field(default=())
     rest: str = ""
+    unused: tuple[str, ...] = ()
+    understood: str = ""
+    lunar: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,7 +154,12 @@ class _TimeOnly:
     pass
 
 
-_Anchor = _Explicit | _DayOfMonth | _Relative | _Weekday | _TimeOnly
+@dataclass(frozen=True)
+class _Lunar:
+    solar: date  # the lunar date's solar day, already resolved against today
+
+
+_Anchor = _Explicit | _DayOfMonth | _Relative | _Weekday | _TimeOnly | _Lunar
 _Reading = tuple[int, int, int]  # (day_shift, hour, minute)
 
 _DMY = re.compile(
@@ -148,7 +175,8 @@ _DOM = re.compile(
     r"(?![\d/:.\-]|\s*(?:thang|gio|g|h|tieng|phut|p)(?!\w))"
 )
 _REL = re.compile(
-    r"(?<!\w)(?P<r>hom\s*nay|ngay\s*mai|ngay\s*kia|ngay\s*mot|hom\s*qua|mai|mot)(?!\w)"
+    r"(?<!\w)(?P<r>hom\s*nay|ngay\s*mai|ngay\s*kia|ngay\s*mot|hom\s*qua|bua\s*nay|bua\s*mai"
+    r"|bua\s*mot|bua\s*kia|hnay|mai|mot)(?!\w)"
 )
 _REL_DAYS = {
     "homnay": 0,
@@ -158,6 +186,11 @@ _REL_DAYS = {
     "ngaymot": 2,
     "mot": 2,
     "homqua": -1,
+    "buanay": 0,  # dialect: bữa nay, bữa mai, bữa mốt
+    "buamai": 1,
+    "buamot": 2,
+    "buakia": 2,
+    "hnay": 0,
 }
 # "chị Mai", "gặp Mai": a name, not "tomorrow"
 _NAME_BEFORE = re.compile(
@@ -185,6 +218,34 @@ _VAGUE = re.compile(
     r"|sang\s*(?:tuan|thang|nam)|ram|tet|am\s*lich|a\.?l)(?!\w)"
 )
 _LUNAR = re.compile(r"(?<!\w)(?:am\s*lich|a\.?l|ram)(?!\w)")
+# lunar dates: "15/8 âm lịch", "mùng 10 tháng 3 âm", "ngày 23 tháng Chạp", "rằm tháng 6 nhuận"
+_LUNAR_DM = re.compile(
+    r"(?<![\w/])(?:(?:ngay|mung|mong)\s*)?(?P<d>\d{1,2}|ram)\s*(?:thang\s*|/\s*)"
+    r"(?P<m>\d{1,2}|gieng|chap)(?![\d/])(?:\s*(?P<leap>nhuan))?"
+    r"(?:\s*(?P<al1>am\s*lich|am))?(?:\s*,?\s*(?:nam\s*)?(?P<y>\d{4}))?"
+    r"(?:\s*(?P<al>am\s*lich|am|a\s*\.?\s*l)\.?)?(?!\w)"
+)
+# a lunar day of the coming lunar month: "ngày rằm", "mùng 1 âm lịch"
+_LUNAR_DAY = re.compile(
+    r"(?<!\w)(?:ngay\s*)?(?:(?:mung|mong|ngay)\s*(?P<d>\d{1,2})\s*(?P<al>am\s*lich|am)"
+    r"|(?P<ram>ram))(?!\w)"
+)
+# words that could carry a date or time: left unused, the phrase is asked back (UNCLEAR)
+_DATEISH = re.compile(
+    r"(?<!\w)(?:(?P<w>thang|tet|ram|gio|phut|ruoi|nhuan)|am\s*lich|duong\s*lich|trung\s*thu"
+    r"|giang\s*sinh|noel|quoc\s*khanh|nguyen\s*dan|(?:mung|mong|kem)\s*\d+|thu\s*[2-7]"
+    r"|chu\s*nhat|hom\s*(?:nay|qua|kia)|ngay\s*(?:mai|kia)|tuan\s*(?:sau|toi|nay|truoc|ke)"
+    r"|(?P<mot>mot)|(?<![\w:/.])(?P<num>\d+(?:[:/.h]\d+)*))(?!\w)"
+)
+_DATEISH_ACCENTS = {
+    "thang": ("tháng",), "tet": ("tết",), "ram": ("rằm",), "gio": ("giờ",),
+    "phut": ("phút",), "ruoi": ("rưỡi",), "nhuan": ("nhuận",),
+}
+# a number after one of these is an address, not a date: thôn 3, nhà số 5, phòng 2
+_PLACE_BEFORE = re.compile(
+    r"(?<!\w)(?:thon|xom|so|phong|to|doi|khu|ap|lo|nha|duong|km|tang|hem|ngo|ngach|kiet|quan"
+    r"|phuong|lau|ban|xe|cau|khoi|sn|p|q|cong|cua|ban|lop|nhom|chi|hoi|ca)\s*\.?\s*$"
+)
 # English date words (matched on the original text, so accented Vietnamese never triggers it)
 _EN_HINT = re.compile(
     r"(?<!\w)(?:today|tonight|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday"
@@ -250,13 +311,102 @@ def _take_explicit(scan: Scan, base: datetime) -> _Explicit | _DayOfMonth | None
     return _DayOfMonth(int(m.group("d")))
 
 
+_LUNAR_HINT = re.compile(
+    r"(?<!\w)(?:tet|ram|trung|giang|noel|no\s*en|quoc|giai|thong|phu|nha|vu|nguyen|tao|am"
+    r"|a\.?l|gieng|chap|nhuan)(?!\w)")
+
+
+def _take_lunar(scan: Scan, today: date) -> _Lunar | _Explicit | None:
+    """Named days (Trung thu, Giáng sinh, 2/9 …) and lunar dates, resolved to a solar day."""
+    if not _LUNAR_HINT.search(scan.folded):
+        return None  # the hot path: most phrases name no holiday and no lunar date
+    found: tuple[int, int, bool, bool, int | None] | None = None  # day, month, lunar, leap, year
+    named = False  # a holiday means its next occurrence (no "just passed" question)
+    for pattern, is_lunar, d, mo in NAMED_DAYS:
+        m = scan.search(pattern)
+        if m is not None:
+            scan.take(m.start(), m.end())
+            found = (d, mo, is_lunar, False, None)
+            named = True
+            break
+    if found is None and (m := scan.search(TET_DAY)) is not None:
+        scan.take(m.start(), m.end())
+        found = (int(m.group("d")), 1, True, False, None)
+        named = True
+    if found is None:
+        m = scan.search(_LUNAR_DM, lambda m: bool(
+            m.group("al") or m.group("al1") or m.group("leap") or m.group("d") == "ram"
+            or m.group("m") in LUNAR_MONTH_WORDS))
+        if m is not None:
+            scan.take(m.start(), m.end())
+            d_text, m_text = m.group("d"), m.group("m")
+            day = 15 if d_text == "ram" else int(d_text)
+            month = LUNAR_MONTH_WORDS.get(m_text) or int(m_text)
+            year = int(m.group("y")) if m.group("y") else None
+            found = (day, month, True, bool(m.group("leap")), year)
+    if found is None:
+        m = scan.search(_LUNAR_DAY, lambda m: m.group("ram") is None or loose_eq(
+            scan.original(*m.span("ram")), "rằm"))
+        if m is None:
+            return None
+        scan.take(m.start(), m.end())
+        day = 15 if m.group("ram") else int(m.group("d"))
+        solar = lunarcal.next_lunar(day, None, today)
+        if solar is None:
+            scan.invalid = True
+            return None
+        return _Lunar(solar)
+    day, month, is_lunar, leap, year = found
+    if not is_lunar:
+        this = date(today.year, month, day)
+        year = today.year if this >= today else today.year + 1
+        return _Explicit(day, month, year, this.replace(year=year))
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        scan.invalid = True
+        return None
+    solar = (lunarcal.to_solar(day, month, year, leap) if year is not None
+             else lunarcal.next_lunar(day, month, today, leap, None if named else PAST_WINDOW))
+    if solar is None:
+        scan.invalid = True  # 30 of a 29-day month, a leap month this year does not have
+        return None
+    return _Lunar(solar)
+
+
+def _unused_date_words(rest: str) -> tuple[str, ...]:
+    """Words of `rest` that could carry a date or time (see `_DATEISH`)."""
+    if not rest:
+        return ()
+    folded = fold(rest)
+    found: list[str] = []
+    for m in _DATEISH.finditer(folded):
+        word = m.group("w")
+        if word is not None and not loose_eq(rest[m.start():m.end()], *_DATEISH_ACCENTS[word]):
+            continue
+        if m.group("num") is not None and _PLACE_BEFORE.search(folded[: m.start()]):
+            continue
+        if m.group("mot") is not None and rest[m.start():m.end()].lower() not in ("mot", "mốt"):
+            continue  # "một" (one) is no date word; bare "mot" may be "mốt" (day after tomorrow)
+        found.append(rest[m.start():m.end()])
+    return tuple(found)
+
+
+def _unclear(scan: Scan, rest: str, unused: tuple[str, ...], now: datetime) -> WhenResult:
+    """UNCLEAR: what was understood, the unused words, and the reading without them."""
+    understood = " ".join(
+        "".join(ch if t else " " for ch, t in zip(scan.orig, scan.taken, strict=True)).split())
+    guess = _parse(understood, now, strict=False) if understood else None
+    when = guess.when if guess is not None and guess.status is not WhenStatus.UNPARSEABLE \
+        else None
+    return WhenResult(WhenStatus.UNCLEAR, when, (), rest, unused, understood)
+
+
 def _take_relative(scan: Scan) -> int | None:
     def accept(m: re.Match[str]) -> bool:
         word = m.group("r").replace(" ", "")
         original = scan.original(m.start(), m.end())
         if word == "mot":
             return original.lower() == "mốt"
-        if word == "ngaymot":
+        if word in ("ngaymot", "buamot"):
             return loose_eq(original.split()[-1], "mốt")
         if word == "mai":
             if not loose_eq(original, "mai") or _NAME_BEFORE.search(scan.folded[: m.start()]):
@@ -320,6 +470,8 @@ def _anchor_day(anchor: _Anchor, today: date) -> tuple[date, int]:
         return today, 0  # unreachable: every day 1..31 occurs within 13 months
     if isinstance(anchor, _Relative):
         return today + timedelta(days=anchor.days), 0
+    if isinstance(anchor, _Lunar):
+        return anchor.solar, 0
     if isinstance(anchor, _Weekday):
         if anchor.week is not None:
             monday = today - timedelta(days=today.weekday()) + timedelta(weeks=anchor.week)
@@ -356,7 +508,7 @@ def _result(
 
 
 def _anchor_list(
-    explicit: _Explicit | _DayOfMonth | None,
+    explicit: _Explicit | _DayOfMonth | _Lunar | None,
     weekday: WeekdayRef | None,
     rel_days: list[int],
 ) -> list[_Anchor]:
@@ -415,14 +567,31 @@ def _check_now(now: datetime) -> datetime:
 
 
 def parse_when(text: str, now: datetime) -> WhenResult:
-    """Parse a Vietnamese (or simple English) meeting time relative to aware `now`."""
-    now_local = _check_now(now)
+    """Parse a Vietnamese (or simple English) meeting time relative to aware `now`.
+
+    Every word that could carry a date or time is either understood or the result is
+    UNCLEAR (asked back); nothing is filled in with today.
+    """
+    return _parse(text, _check_now(now), strict=True)
+
+
+def _parse(text: str, now_local: datetime, strict: bool) -> WhenResult:
+    flags: dict[str, bool] = {}
+    result = _parse_scan(text, now_local, strict, flags)
+    if flags.get("lunar") and result.when is not None:
+        return replace(result, lunar=True)
+    return result
+
+
+def _parse_scan(text: str, now_local: datetime, strict: bool,
+                flags: dict[str, bool]) -> WhenResult:
     if not text or not text.strip() or len(text) > MAX_INPUT_CHARS:
         return WhenResult(WhenStatus.UNPARSEABLE, rest=(text or "").strip()[:MAX_INPUT_CHARS])
-    scan = Scan(text)
+    scan = Scan(spoken_to_digits(text))
     weekday = take_weekdays(scan)
+    lunar = _take_lunar(scan, now_local.date())
     duration = _take_duration(scan)
-    explicit = _take_explicit(scan, now_local)
+    explicit = lunar if lunar is not None else _take_explicit(scan, now_local)
     clock = take_clock(scan)
     quals = take_qualifiers(scan)
     rel = _take_relative(scan)
@@ -433,6 +602,9 @@ def parse_when(text: str, now: datetime) -> WhenResult:
     scan.absorb_connectors()
     rest = scan.rest()
     folded_rest = fold(rest)
+    unused = _unused_date_words(rest) if strict else ()
+    if unused:
+        return _unclear(scan, rest, unused, now_local)
 
     rel_days = [q.day_offset for q in quals if q.day_offset is not None]
     if rel is not None:
@@ -449,6 +621,7 @@ def parse_when(text: str, now: datetime) -> WhenResult:
     anchors = _anchor_list(explicit, weekday, rel_days)
     if isinstance(explicit, _Explicit | _DayOfMonth) and _LUNAR.search(folded_rest):
         return WhenResult(WhenStatus.UNPARSEABLE, rest=rest)
+    flags["lunar"] = isinstance(explicit, _Lunar)
     if not anchors:
         if clock is None or _VAGUE.search(folded_rest):
             return WhenResult(WhenStatus.UNPARSEABLE, rest=rest)
@@ -471,6 +644,10 @@ def parse_when(text: str, now: datetime) -> WhenResult:
         return _result(WhenStatus.AMBIGUOUS, options[0], rest, tuple(sorted(set(options))))
     placed = _place(anchors[0], readings, now_local)
     best = placed[-1]  # the last reading is the afternoon one when ambiguous
+    if isinstance(anchors[0], _TimeOnly) and len(readings) > 1:
+        # a bare "3:15": morning or afternoon, and which day?  Always asked.
+        options = sorted(_place(anchors[0], [r], now_local)[0] for r in readings)
+        return _result(WhenStatus.AMBIGUOUS, best, rest, tuple(options))
     future = sorted({dt for dt in placed if dt >= now_local})
     if not future:
         return _result(WhenStatus.IN_PAST, best, rest)

@@ -8,6 +8,7 @@ import asyncio
 import hmac
 import json
 import logging
+import mimetypes
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -144,11 +145,14 @@ class WebServer:
             log.exception("Zalo webhook update failed after it was answered")
 
     async def media_file(self, request: web.Request) -> web.StreamResponse:
-        """A stored photo or video (never a symlink: see :meth:`MediaStore.path`)."""
-        path = self.media.path(request.match_info["name"])
+        """A stored video, or a photo's clean variant (made on its first request); never a
+        symlink (see :meth:`MediaStore.path`)."""
+        path = await asyncio.to_thread(self.media.served_path, request.match_info["name"])
         if path is None:
             raise web.HTTPNotFound()
-        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return web.FileResponse(path, headers={  # names are content hashes: never change
+            "Cache-Control": "public, max-age=31536000, immutable", "Content-Type": ctype})
 
     async def start(self, host: str, port: int) -> int:
         """Listen; return the bound port (useful with port 0)."""

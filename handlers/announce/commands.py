@@ -158,11 +158,12 @@ def _media_for(notice: Notice, services: Services, platform: str) -> tuple[Media
     if not name:
         return ()
     store = services.media
-    path = store.path(name)
     file_id = data.get("file_id") if platform == Platform.TELEGRAM.value else None
-    if platform == Platform.ZALO.value:
-        return (Media(url=store.url(name)),)
-    return (Media(file_id=file_id, path=str(path) if path else None, url=store.url(name)),)
+    if platform == Platform.ZALO.value:  # a clean copy: no EXIF (GPS) leaves the bot
+        return (Media(url=store.url(store.send_name(name))),)
+    path = None if file_id else store.send_path(name)
+    return (Media(file_id=file_id, path=str(path) if path else None,
+                  url=store.url(store.send_name(name))),)
 
 
 def render_notice(
@@ -229,7 +230,7 @@ async def _store_photo(ctx: Context, att: Attachment) -> dict[str, str] | str:
     except SendError as exc:
         return "announce-photo-too-big" if "too big" in exc.detail else "announce-photo-failed"
     media = {"name": stored.name}
-    if ctx.msg.platform is Platform.TELEGRAM:
+    if ctx.msg.platform is Platform.TELEGRAM and att.kind == "photo":  # a document keeps EXIF
         media["file_id"] = att.ref
     return media
 

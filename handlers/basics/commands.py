@@ -21,20 +21,38 @@ async def help_(ctx: Context) -> None:
     """List the commands this person may use here, in this chat's language."""
     table = ctx.services.commands
     role = ctx.role
-    sections: dict[Role, list[str]] = {Role.RESIDENT: [], Role.OFFICIAL: [], Role.ADMIN: []}
+    sections: dict[Role, list[tuple[str, str]]] = {Role.RESIDENT: [], Role.OFFICIAL: [],
+                                                   Role.ADMIN: []}
     for cmd in table.commands:
         if cmd.help_key is None or cmd.role > role:
             continue
         if cmd.private_only and not ctx.msg.is_private:
             continue
-        sections[cmd.role].append(f"/{cmd.name} — {ctx.t(cmd.help_key)}")
-    parts = [ctx.t("help-intro")]
+        sections[cmd.role].append((cmd.name, ctx.t(cmd.help_key)))
     titles = {Role.RESIDENT: "help-section-everyone", Role.OFFICIAL: "help-section-officials",
               Role.ADMIN: "help-section-admins"}
-    for level, lines in sections.items():
-        if lines:
-            parts.append(ctx.t(titles[level]) + "\n" + "\n".join(lines))
-    await ctx.reply("\n\n".join(parts), title=ctx.t("help-title"))
+
+    def render(compact: set[Role]) -> str:
+        parts = [ctx.t("help-intro")]
+        for level, items in sections.items():
+            if not items:
+                continue
+            body = (", ".join(f"/{name}" for name, _ in items) if level in compact
+                    else "\n".join(f"/{name} — {text}" for name, text in items))
+            parts.append(ctx.t(titles[level]) + "\n" + body)
+        if compact:
+            parts.append(ctx.t("help-compact-hint"))
+        return "\n\n".join(parts)
+
+    # one message even on Zalo (2,000 characters): officials' and admins' commands by name
+    # only when the full list would not fit (each answers its own usage when typed alone)
+    text = render(set())
+    limit = ctx.messenger.capabilities.max_text - 200
+    if len(text) > limit:
+        text = render({Role.ADMIN})
+    if len(text) > limit:
+        text = render({Role.ADMIN, Role.OFFICIAL})
+    await ctx.reply(text, title=ctx.t("help-title"))
 
 
 @router.command("toi", "whoami", help_key="help-toi")

@@ -53,6 +53,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 
 from bot.text.fold import fold
+from bot.text.telex_vocab import untelex
 
 FaqSource = Literal["default", "village"]
 MatchKind = Literal["answer", "choices", "none"]
@@ -125,10 +126,14 @@ class Lexicon:
     stopwords: frozenset[str] = frozenset()
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     accented: bool = True  # False: the language has no accented letters (no Vietnamese query)
+    generic: frozenset[str] = frozenset()  # words that name no topic ("gia han", "chuyen tien")
 
     def normalize(self, text: str) -> str:
         """Fold text and expand whole-word abbreviations ("ck" → "chuyen khoan")."""
-        folded = fold(text)
+        return self.expand(fold(text))
+
+    def expand(self, folded: str) -> str:
+        """Expand whole-word abbreviations of already folded text."""
         if not self.abbreviations or not folded:
             return folded
         pattern = _phrase_pattern(frozenset(self.abbreviations))
@@ -143,6 +148,9 @@ class Lexicon:
     def content_words(self, text: str) -> list[str]:
         """Distinct words of normalized text that are not fillers, in order."""
         return list(dict.fromkeys(self.strip_fillers(text).split()))
+
+
+_TELEX_HINT = re.compile(r"[fjwz]|aa|ee|oo|dd|[sfrx](?:\s|$)|[aeiouy][sfrxj][cmnptgh]*(?:\s|$)")
 
 
 @cache
@@ -225,8 +233,9 @@ def load_lexicon(locale: str) -> Lexicon:
     raw = _read_kb(locale).get("lexicon", {})
     stop = frozenset(fold(w) for w in raw.get("stopwords", ()))
     abbr = {fold(k): fold(v) for k, v in raw.get("abbreviations", {}).items()}
+    generic = frozenset(fold(w) for w in raw.get("generic", ()))
     return Lexicon(stopwords=stop, abbreviations=abbr,
-                   accented=bool(raw.get("accented_letters", True)))
+                   accented=bool(raw.get("accented_letters", True)), generic=generic)
 
 
 def load_default_entries(locale: str) -> list[FaqEntry]:
@@ -292,6 +301,7 @@ class FaqIndex:
         self._known = known_words
         self.locale = locale
         self._by_id = {p.entry.id: p.entry for p in self._prepared}
+        self._topic_cache: dict[str, frozenset[str]] = {}
 
     @classmethod
     def build(
@@ -355,8 +365,22 @@ class FaqIndex:
         scored = [(p.entry, round(_score(p, prepared), 1)) for p in self._prepared]
         return sorted(scored, key=lambda pair: -pair[1])
 
+    def _untelex(self, text: str) -> str:
+        """Words typed with a Telex keyboard left on, read back when the result is known."""
+        if not _TELEX_HINT.search(text):
+            return text
+        words = text.split()
+        for i, word in enumerate(words):
+            if word not in self._known:
+                for plain in untelex(word):
+                    if plain in self._known:
+                        words[i] = plain
+                        break
+        return " ".join(words)
+
     def _prepare_query(self, query: str) -> _Query | None:
-        tokens = tuple(self._lexicon.normalize(query).split()[:MAX_QUERY_WORDS])
+        tokens = tuple(self._lexicon.expand(
+            self._untelex(fold(query))).split()[:MAX_QUERY_WORDS])
         if not tokens:
             return None
         text = " ".join(tokens)
@@ -433,6 +457,40 @@ class FaqIndex:
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [(entry, score) for score, _order, entry in scored if score >= floor]
 
+    def _shares_only_generic(self, query: str, entry: FaqEntry) -> str:
+        """'other-topic' when the query's topic words are all foreign to the entry (it shares
+        only generic words such as "gia han"), 'generic-only' when the query has no topic
+        word at all, else ''."""
+        lex = self._lexicon
+        if not lex.generic:
+            return ""
+        text = lex.expand(self._untelex(fold(query)))
+        text = _phrase_pattern(lex.generic).sub(" ", text)
+        topic = [w for w in lex.content_words(text) if not w.isdigit()]
+        if not topic:
+            return "generic-only" if self._generic_hit(query) else ""
+        vocab = self._topic_vocab(entry)
+        if any(w in vocab for w in topic):
+            return ""
+        typo = any(fuzz.ratio(w, v) >= TYPO_SCORE for w in topic for v in vocab
+                   if abs(len(w) - len(v)) <= 2)
+        return "" if typo else "other-topic"
+
+    def _topic_vocab(self, entry: FaqEntry) -> frozenset[str]:
+        """The entry's words outside the generic phrases (cached per entry)."""
+        cached = self._topic_cache.get(entry.id)
+        if cached is None:
+            lex = self._lexicon
+            text = lex.normalize(" ".join((entry.question, *entry.keywords)))
+            text = _phrase_pattern(lex.generic).sub(" ", text)
+            cached = frozenset(lex.content_words(text))
+            self._topic_cache[entry.id] = cached
+        return cached
+
+    def _generic_hit(self, query: str) -> bool:
+        text = self._lexicon.normalize(fold(query))
+        return bool(_phrase_pattern(self._lexicon.generic).search(text))
+
     def match(self, query: str) -> FaqMatch:
         """Decide between one answer, a short list of choices, or no match.
 
@@ -448,6 +506,13 @@ class FaqIndex:
         if (best >= ANSWER_SCORE and margin >= ANSWER_MARGIN) or (
             best >= CLEAR_WINNER_SCORE and margin >= CLEAR_WINNER_MARGIN
         ):
+            shared = self._shares_only_generic(query, best_entry)
+            if shared == "other-topic":
+                return FaqMatch("none", None, [], best, runner_up, self.locale)
+            if shared == "generic-only":
+                return FaqMatch("choices", None, [(e, sc) for e, sc in ranked[:MAX_CHOICES]
+                                                  if sc >= CHOICE_FLOOR], best, runner_up,
+                                self.locale)
             return FaqMatch("answer", best_entry, [], best, runner_up, self.locale)
         if best < CHOICE_FLOOR:
             return FaqMatch("none", None, [], best, runner_up, self.locale)

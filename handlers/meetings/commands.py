@@ -21,7 +21,7 @@ from bot.db.read_cache import ReadCache
 from bot.db.sequences import next_number
 from bot.text.command_vocab import MEETINGS_WORDS
 from bot.text.fold import fold
-from bot.text.timeparse import EXAMPLES_VI, WhenStatus, format_when, parse_when
+from bot.text.timeparse import EXAMPLES_VI, WhenResult, WhenStatus, format_when, parse_when
 from handlers.meetings import queries as mrepo
 from handlers.meetings.models import (
     MEETING_CANCELLED,
@@ -39,6 +39,7 @@ from handlers.meetings.render import (
     meeting_fields,
     moved,
     rsvp_buttons,
+    when_with_lunar,
 )
 
 log = logging.getLogger(__name__)
@@ -167,10 +168,14 @@ async def _draft_village(ctx: Context, draft: drafts.PendingDraft) -> Village | 
 
 
 async def _ask_time(ctx: Context, text: str, status: WhenStatus, guess: datetime | None,
-                    candidates: tuple[datetime, ...]) -> None:
+                    candidates: tuple[datetime, ...], result: WhenResult | None = None) -> None:
     """The question for a time that must not be guessed."""
     example = EXAMPLES_VI[0]
-    if status is WhenStatus.NO_TIME_OF_DAY and guess is not None:
+    if status is WhenStatus.UNCLEAR and result is not None:
+        seen = ctx.t("when-unclear-guess", when=format_when(guess, ctx.locale)) if guess else ""
+        await _ask(ctx, "when-unclear", understood=result.understood or "-", guess=seen,
+                   unused=" ".join(result.unused), example=example)
+    elif status is WhenStatus.NO_TIME_OF_DAY and guess is not None:
         await _ask(ctx, "when-no-time", day=format_when(guess, ctx.locale).rsplit(" ", 2)[0],
                    example=example)
     elif status is WhenStatus.AMBIGUOUS and guess is not None:
@@ -215,7 +220,8 @@ async def create_meeting(ctx: Context) -> None:
         return
     if result.status is not WhenStatus.OK:
         await _save_draft(ctx, None, place, topic)
-        await _ask_time(ctx, parts[0], result.status, result.when, result.candidates)
+        await _ask_time(ctx, parts[0], result.status, result.when, result.candidates,
+                        result)
         return
     leftover = result.rest.strip(" |,.-")
     if leftover and len(parts) == 1:  # no "|": ask which words are the place, not guess
@@ -364,7 +370,8 @@ async def draft_answer(ctx: Context) -> bool:
     if draft.starts_at is None:
         result = parse_when(text, ctx.now)
         if result.status is not WhenStatus.OK:
-            await _ask_time(ctx, text, result.status, result.when, result.candidates)
+            await _ask_time(ctx, text, result.status, result.when, result.candidates,
+                            result)
             return True
         if draft.meeting_id is not None:
             meeting = await ctx.session.get(Meeting, draft.meeting_id)
@@ -473,7 +480,8 @@ async def move_meeting(ctx: Context) -> None:
         return
     if result.status is not WhenStatus.OK:
         await _save_draft(ctx, None, meeting.place, meeting.topic, meeting_id=meeting.id)
-        await _ask_time(ctx, when_text, result.status, result.when, result.candidates)
+        await _ask_time(ctx, when_text, result.status, result.when, result.candidates,
+                        result)
         return
     assert result.when is not None
     await _preview_move(ctx, meeting, result.when)
@@ -561,7 +569,7 @@ async def list_meetings(ctx: Context) -> None:
     for meeting in meetings:
         yes, no = counts[meeting.id or 0]
         items.append(ctx.t("meetings-item", n=meeting.number or "?",
-                           when=format_when(meeting.starts_at, ctx.locale),
+                           when=when_with_lunar(ctx.t, ctx.locale, meeting.starts_at),
                            place=meeting.place or "-", topic=meeting.topic or "-", yes=yes,
                            no=no))
     items.append(ctx.t("meetings-footer"))

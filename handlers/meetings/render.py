@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core.messenger import Button, OutMessage
-from bot.text.timeparse import format_when
+from bot.text.lunar import format_lunar
+from bot.text.timeparse import VN_TZ, format_when
 from handlers.meetings.models import Meeting
 
 Translate = Callable[..., str]  # t(key, **args) already bound to one locale
@@ -18,9 +19,16 @@ def rsvp_buttons(t: Translate, meeting_id: int, yes: int, no: int) -> tuple[tupl
              Button(t("meeting-btn-no", n=no), f"rsvp:no:{meeting_id}")),)
 
 
+def when_with_lunar(t: Translate, locale: str, starts_at: datetime) -> str:
+    """ "Thứ Bảy, 20/02/2027 lúc 19:00 (Rằm tháng Giêng)": both calendars."""
+    local_day = starts_at.astimezone(VN_TZ).date()
+    return t("when-lunar", when=format_when(starts_at, locale),
+             lunar=format_lunar(local_day, locale))
+
+
 def meeting_fields(t: Translate, locale: str, meeting: Meeting) -> list[str]:
     """Time, place and topic lines."""
-    lines = [t("meeting-field-when", when=format_when(meeting.starts_at, locale))]
+    lines = [t("meeting-field-when", when=when_with_lunar(t, locale, meeting.starts_at))]
     if meeting.place:
         lines.append(t("meeting-field-place", place=meeting.place))
     if meeting.topic:

@@ -16,7 +16,6 @@ from bot.core.context import Context
 from bot.core.events import Attachment
 from bot.core.messenger import Media
 from bot.core.router import Role, Router
-from bot.core.services import Services
 from bot.db import drafts, repo
 from bot.db.models import Village
 from bot.media import MediaError, MediaStore
@@ -24,7 +23,6 @@ from bot.qrimage import qr_png
 from bot.text.command_vocab import NO_WORDS
 from bot.text.fold import fold
 from bot.text.money import format_vnd, parse_amount
-from bot.web.village_page import setup_routes
 from handlers.projects import queries as projects_repo
 from handlers.projects.media import (
     TIMELINE_MEDIA_UPDATES,
@@ -38,6 +36,7 @@ from handlers.projects.media import (
     render_update,
 )
 from handlers.projects.models import Donation, ProgressUpdate, Project, UpdateMedia
+from handlers.projects.page import percent_text
 from handlers.projects.parse import (
     ACCOUNT_WORDS,
     CREATE_WORDS,
@@ -107,7 +106,8 @@ async def _project(ctx: Context, text: str) -> Project | None:
 
 
 def _percent_of(total: int, target: int | None) -> str:
-    return str(total * 100 // target) if target else "-"
+    """``12``, ``<1`` for a little above nothing (never ``0`` for 2 tr of 500 tr), ``-``."""
+    return percent_text(total, target) or "-"
 
 
 # ---------------------------------------------------------------- /congtrinh
@@ -430,8 +430,11 @@ async def _timeline(ctx: Context, project: Project) -> None:
         await ctx.reply(ctx.t("projects-timeline-empty", code=project.code), title=title)
         return
     lines = [ctx.t("projects-timeline-line", day=_day(v.update.created_at),
-                   percent=v.update.percent if v.update.percent is not None else "-",
-                   text=v.update.text or "-", photos=len(v.media)) for v in views]
+                   percent=ctx.t("projects-timeline-percent", percent=v.update.percent)
+                   if v.update.percent is not None else "",
+                   text=v.update.text or "-",
+                   photos=ctx.t("projects-timeline-photos", photos=len(v.media))
+                   if v.media else "") for v in views]
     village = await ctx.session.get(Village, project.village_id)
     url = page_url(ctx.services, village) if village else None
     if url:
@@ -660,15 +663,6 @@ async def _send_qr(ctx: Context, project: Project) -> None:
     else:
         media = Media(kind="photo", path=str(stored.path))
     await ctx.reply(text, media=(media,))
-
-
-# ---------------------------------------------------------------- public page
-
-
-@router.web
-def web_routes(app, services: Services) -> None:  # type: ignore[no-untyped-def]
-    """``/v/<village code>`` and ``/v/<village code>/poster.png``."""
-    setup_routes(app, services)
 
 
 # ---------------------------------------------------------------- step by step

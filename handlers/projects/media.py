@@ -9,6 +9,7 @@ to the public village page where the platform cannot receive videos.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,7 +75,8 @@ async def keep_attachment(
     """Download and store one attachment now; raise KeepError with a reason code."""
     check_attachment(att, max_bytes)
     telegram = messenger.platform is Platform.TELEGRAM
-    file_id = att.ref if telegram else None
+    # Telegram strips EXIF from what it receives as a photo, not from a file sent as a document
+    file_id = att.ref if telegram and att.kind != "document" else None
     if att.kind == "video":
         try:
             data = await messenger.download(att, max_bytes * 5)
@@ -93,6 +95,7 @@ async def keep_attachment(
         stored = store.save_image(data)
     except MediaError as exc:
         raise KeepError(exc.code if exc.code in ("not-image", "too-big") else "download") from exc
+    await asyncio.to_thread(store.make_variants, stored.name)
     return Kept(stored.name, "photo", file_id)
 
 
@@ -128,12 +131,12 @@ def render_update(
             continue
         if url_only:
             if item.name and base:
-                out.append(Media(kind=item.kind, url=store.url(item.name)))
+                out.append(Media(kind=item.kind, url=store.url(store.send_name(item.name))))
             elif item.name:
                 notes.append(i18n.t(locale, "projects-photo-no-url"))
             continue
-        path = store.path(item.name) if item.name else None
         file_id = item.file_id if chat.platform == Platform.TELEGRAM.value else None
+        path = store.send_path(item.name) if item.name and not file_id else None
         if file_id or path:
             out.append(Media(kind=item.kind, file_id=file_id,
                              path=str(path) if path and not file_id else None))

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from bot.text.fold import fold
-from bot.text.money import parse_amount, split_amount_and_rest
+from bot.text.money import is_market_half, parse_amount, split_amount_and_rest
+from bot.text.numbers_vocab import read_number, tokens
 
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")
 _TAG_RE = re.compile(r"^#(?P<code>[^\s#]+)\s*(?P<rest>.*)$", re.DOTALL)
@@ -121,11 +122,28 @@ def parse_create(text: str) -> CreateArgs:
     return CreateArgs(name=parts[0][:200], code=code, budget=budget, bank=bank)
 
 
+def _spoken_percent(text: str) -> tuple[int, str] | None:
+    """A leading 'bốn mươi phần trăm' (spoken number + phần trăm) -> (40, rest)."""
+    words = tokens(text[:120])
+    got = read_number([w for w, _, _ in words])
+    if got is None or got.words == 0 or got.half or got.end + 2 > len(words):
+        return None
+    unit = [fold(w) for w, _, _ in words[got.end:got.end + 2]]
+    if unit != ["phan", "tram"]:
+        return None
+    return got.value, text[words[got.end + 1][2]:].strip()
+
+
 def split_percent(text: str) -> tuple[int | None, str]:
-    """A leading '40%' and the rest; raises ParseError('bad-percent') above 100."""
+    """A leading '40%' (or 'bốn mươi phần trăm') and the rest; ParseError('bad-percent') > 100."""
     match = _PERCENT_RE.match(text.strip())
     if match is None:
-        return None, text.strip()
+        spoken = _spoken_percent(text.strip())
+        if spoken is None:
+            return None, text.strip()
+        if spoken[0] > 100:
+            raise ParseError("bad-percent")
+        return spoken
     percent = int(match["p"])
     if percent > 100:
         raise ParseError("bad-percent")
@@ -158,14 +176,17 @@ def is_anonymous(name: str) -> bool:
 def parse_gift(text: str) -> GiftArgs:
     """'<số tiền> <tên>' or a correction '-<số tiền> [#n] <lý do>'.
 
-    Raises ParseError with ``usage``, ``bad-amount``, ``zero``, ``too-small`` (under 1,000
-    đồng), ``no-name`` or ``no-reason`` (a correction must say why).
+    Raises ParseError with ``usage``, ``bad-amount``, ``market-half`` ('trăm rưỡi' alone),
+    ``zero``, ``too-small`` (under 1,000 đồng), ``no-name`` or ``no-reason`` (a correction must
+    say why).
     """
     stripped = text.strip()
     negative = stripped[:1] in ("-", "−")
     body = stripped[1:].lstrip() if negative else stripped
     amount, rest = split_amount_and_rest(body)
     if amount is None:
+        if is_market_half(body):
+            raise ParseError("market-half")
         raise ParseError("bad-amount" if body else "usage")
     if amount == 0:
         raise ParseError("zero")

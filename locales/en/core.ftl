@@ -10,6 +10,7 @@ help-title = Commands you can use
 help-intro = Commands start with /. Typing without diacritics is fine.
 help-section-everyone = Everyone:
 help-section-officials = Village officials:
+help-compact-hint = Type a command alone to see how to use it, e.g. /taohop.
 help-section-admins = Admins:
 help-start = Greeting and introduction
 help-help = List of commands

@@ -1,6 +1,6 @@
 # Households: list, edits, import, links, reach.
 
-help-ho = The village's households; add/edit/remove/import (officials, private chat)
+help-ho = Households; add, edit, import
 usage-ho =
     Usage (in a private chat with the bot):
     /ho — the household list (/ho 2 for page 2)
@@ -33,7 +33,7 @@ ho-request-gone = This request is no longer waiting.
 ho-other-household = { $name } already belongs to household { $n }. A person belongs to one household per village.
 ho-request = { $name } asks to join household { $n }: { $head } ({ $hamlet }). Confirm with /ho duyet { $n } or the button below.
 ho-request-button = Confirm
-help-hocuatoi = Your household; /hocuatoi <no.> to ask to join one
+help-hocuatoi = Your household / ask to join one
 usage-hocuatoi = Usage: /hocuatoi to see your household, /hocuatoi <household no.> to ask to join it. Example: /hocuatoi 12
 hocuatoi-none = You do not belong to a household yet. Ask an official for your family's household number, then type /hocuatoi <no.>, e.g. /hocuatoi 12.
 hocuatoi-linked = You belong to household { $n }: { $head }.
@@ -63,7 +63,7 @@ import-button-cancel = Drop
 import-no-draft = No file is waiting to be imported (or it expired). Send the file again with /ho nhap.
 import-done = Imported: { $added } households added, { $changed } updated.
 import-cancelled = Dropped; nothing was imported.
-help-chuanhan = Households that did not receive (or read) a notice, by hamlet, with phone numbers
+help-chuanhan = Households a notice missed, with phones
 usage-chuanhan = Usage: /chuanhan <notice no.> [page]. Example: /chuanhan 3
 chuanhan-no-notice = Notice { $n } has not been sent in this village.
 chuanhan-title = Notice { $n }: households not reached — page { $page }/{ $pages }

@@ -112,3 +112,7 @@ taohop-split-ask =
     Or type the place, for example: Village hall
 taohop-split-option = { $n }. Place: { $place } · Topic: { $topic }
 taohop-split-button = { $place } / { $topic }
+
+when-unclear = I understood "{ $understood }"{ $guess } but not "{ $unused }", so nothing is saved. Please send the full date and time again (write "âm lịch" for a lunar date), for example: { $example }
+when-unclear-guess = {" "}(= { $when })
+when-lunar = { $when } ({ $lunar })

@@ -1,6 +1,6 @@
 # Polls.
 
-help-bieuquyet = A poll to every chat of the village (preview, then confirm)
+help-bieuquyet = A poll (preview, then send)
 usage-bieuquyet = Usage: /bieuquyet <question> | <choice> | <choice> … [| han <when>] [| moi ho 1 phieu] [| an danh]. Example: /bieuquyet Which month for the road? | January | March | han 20h Saturday | moi ho 1 phieu
 poll-option-count = A poll needs { $min } to { $max } choices (you gave { $count }), separated by |. Example: /bieuquyet Build the road? | Yes | No
 poll-option-twice = Two choices are the same; each choice must differ.
@@ -25,7 +25,7 @@ poll-how-household = One vote per household.
 poll-how-person = One vote per person.
 poll-how-vote = Vote: /chon { $n } <choice number>, e.g. /chon { $n } 1. Results: /ketqua { $n }
 poll-button = { $option } ({ $count })
-help-chon = Vote: /chon <poll no.> <choice>
+help-chon = Vote in a poll
 usage-chon = Usage: /chon <poll no.> <choice number>. Example: /chon 2 1
 poll-not-found = There is no poll { $n } in the village.
 poll-bad-choice = Poll { $n } has { $count } choices: { $options }. Example: /chon { $n } 1
@@ -35,7 +35,7 @@ poll-voted = Your vote on poll { $n } is recorded: { $option }.
 poll-voted-again = Your vote on poll { $n } is now: { $option }.
 poll-voted-household = Your household's vote on poll { $n } is recorded: { $option }.
 poll-voted-again-household = Your household's vote on poll { $n } is now: { $option }.
-help-ketqua = Poll results: /ketqua <no.>
+help-ketqua = Poll results
 usage-ketqua = Usage: /ketqua <poll no.>. Example: /ketqua 2
 poll-results-head = Poll { $n }: { $question } — { $total } votes ({ $unit })
 poll-unit-household = one per household
@@ -45,7 +45,7 @@ poll-still-open = The poll is still open.
 poll-voter = • { $name }: { $option }
 poll-voter-household = • Household { $n } ({ $head }) — { $name }: { $option }
 poll-closed-title = Results of poll { $n }
-help-dongbieuquyet = Close a poll now and post its results to every chat
+help-dongbieuquyet = Close a poll, post its results
 usage-dongbieuquyet = Usage: /dongbieuquyet <poll no.>. Example: /dongbieuquyet 2
 poll-already-closed = Poll { $n } is already closed.
 poll-closed-now = Closed poll { $n }; sending the results to every chat.

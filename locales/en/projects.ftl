@@ -67,7 +67,9 @@ projects-never-updated = not updated yet
 projects-progress-hint = Details and photos: /tiendo { $code }
 projects-timeline-title = { $name } – { $percent }%
 projects-timeline-empty = No updates yet. Officials post a photo captioned #{ $code } to add one.
-projects-timeline-line = { $day } · { $percent }% · { $text } ({ $photos } photos)
+projects-timeline-line = { $day }{ $percent } · { $text }{ $photos }
+projects-timeline-percent = {" "}· { $percent }%
+projects-timeline-photos = {" "}({ $photos } photos)
 projects-page-link = Everything: { $url }
 
 projects-followed = You will get every update of { $name } here. Stop: /botheodoi { $code }
@@ -144,3 +146,4 @@ projects-ask-unknown = There is no project with code "{ $code }" in this village
 projects-ask-bad-amount = I did not understand the amount "{ $code }".
 projects-ask-update = What is the progress? Reply to this message with photos and a caption, or just text, for example: 40% Foundations poured
 projects-ask-update-project = Which project is the progress update for? Reply with its code, for example: nvh
+projects-gift-market-half = Does "trăm rưỡi" mean 150,000 đồng or 150 đồng? Nothing is recorded. Please write it out, for example: /ungho { $code } 150k Nguyen Van A

@@ -10,6 +10,7 @@ help-title = Các lệnh bạn dùng được
 help-intro = Gõ lệnh bắt đầu bằng dấu /. Viết không dấu cũng được.
 help-section-everyone = Mọi người:
 help-section-officials = Cán bộ thôn:
+help-compact-hint = Gõ một lệnh không kèm gì để xem cách dùng, ví dụ /taohop.
 help-section-admins = Quản trị:
 help-start = Lời chào và giới thiệu
 help-help = Danh sách lệnh

@@ -1,6 +1,6 @@
 # Households (hộ): list, edits, import, links, reach.
 
-help-ho = Danh sách hộ của thôn; thêm/sửa/xóa/nhập hộ (chỉ cán bộ, trong tin nhắn riêng)
+help-ho = Danh sách hộ; thêm, sửa, nhập hộ
 usage-ho =
     Cách dùng (trong tin nhắn riêng với bot):
     /ho — danh sách hộ (/ho 2 để xem trang 2)
@@ -33,7 +33,7 @@ ho-request-gone = Yêu cầu này không còn chờ xác nhận.
 ho-other-household = { $name } đã thuộc hộ số { $n }. Mỗi người chỉ thuộc một hộ trong thôn.
 ho-request = { $name } xin được ghi vào hộ số { $n }: { $head } ({ $hamlet }). Xác nhận bằng /ho duyet { $n } hoặc nút dưới đây.
 ho-request-button = Xác nhận
-help-hocuatoi = Hộ của bạn; /hocuatoi <số hộ> để xin ghi vào hộ
+help-hocuatoi = Hộ của bạn / xin vào hộ
 usage-hocuatoi = Cách dùng: /hocuatoi để xem hộ của bạn, /hocuatoi <số hộ> để xin ghi vào hộ. Ví dụ: /hocuatoi 12
 hocuatoi-none = Bạn chưa thuộc hộ nào. Hỏi cán bộ thôn số hộ của gia đình rồi gõ /hocuatoi <số hộ>, ví dụ /hocuatoi 12.
 hocuatoi-linked = Bạn thuộc hộ số { $n }: { $head }.
@@ -63,7 +63,7 @@ import-button-cancel = Bỏ
 import-no-draft = Không có tệp nào đang chờ nhập (hoặc đã hết hạn). Gửi lại tệp với /ho nhap.
 import-done = Đã nhập: thêm { $added } hộ, cập nhật { $changed } hộ.
 import-cancelled = Đã bỏ, không nhập gì.
-help-chuanhan = Những hộ chưa nhận (chưa xem) thông báo, theo xóm, kèm số điện thoại
+help-chuanhan = Hộ chưa nhận thông báo, kèm SĐT
 usage-chuanhan = Cách dùng: /chuanhan <số thông báo> [trang]. Ví dụ: /chuanhan 3
 chuanhan-no-notice = Thông báo số { $n } chưa được gửi trong thôn này.
 chuanhan-title = Thông báo số { $n }: hộ chưa nhận — trang { $page }/{ $pages }

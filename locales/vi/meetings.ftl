@@ -112,3 +112,7 @@ taohop-split-ask =
     Hoặc gõ địa điểm, ví dụ: Nhà văn hóa thôn
 taohop-split-option = { $n }. Địa điểm: { $place } · Nội dung: { $topic }
 taohop-split-button = { $place } / { $topic }
+
+when-unclear = Tôi hiểu "{ $understood }"{ $guess } nhưng chưa hiểu "{ $unused }" nên chưa lưu gì cả. Vui lòng gửi lại đầy đủ ngày giờ (ngày âm lịch ghi rõ "âm lịch"), ví dụ: { $example }
+when-unclear-guess = {" "}(= { $when })
+when-lunar = { $when } ({ $lunar })

@@ -1,6 +1,6 @@
 # Polls (biểu quyết).
 
-help-bieuquyet = Tạo biểu quyết gửi mọi nhóm của thôn (xem trước rồi xác nhận)
+help-bieuquyet = Tạo biểu quyết (xem trước rồi gửi)
 usage-bieuquyet = Cách dùng: /bieuquyet <câu hỏi> | <lựa chọn> | <lựa chọn> … [| hạn <khi nào>] [| moi ho 1 phieu] [| an danh]. Ví dụ: /bieuquyet Làm đường xóm 3 vào tháng nào? | Tháng 1 | Tháng 3 | hạn 20h thứ Bảy | moi ho 1 phieu
 poll-option-count = Biểu quyết cần từ { $min } đến { $max } lựa chọn (bạn đưa { $count }), cách nhau bởi dấu |. Ví dụ: /bieuquyet Có làm đường không? | Đồng ý | Không đồng ý
 poll-option-twice = Có hai lựa chọn giống nhau; mỗi lựa chọn phải khác nhau.
@@ -25,7 +25,7 @@ poll-how-household = Mỗi hộ 1 phiếu.
 poll-how-person = Mỗi người 1 phiếu.
 poll-how-vote = Bỏ phiếu: /chon { $n } <số lựa chọn>, ví dụ /chon { $n } 1. Xem kết quả: /ketqua { $n }
 poll-button = { $option } ({ $count })
-help-chon = Bỏ phiếu: /chon <số biểu quyết> <lựa chọn>
+help-chon = Bỏ phiếu biểu quyết
 usage-chon = Cách dùng: /chon <số biểu quyết> <số lựa chọn>. Ví dụ: /chon 2 1
 poll-not-found = Không có biểu quyết số { $n } trong thôn.
 poll-bad-choice = Biểu quyết số { $n } có { $count } lựa chọn: { $options }. Ví dụ: /chon { $n } 1
@@ -35,7 +35,7 @@ poll-voted = Đã ghi phiếu của bạn cho biểu quyết số { $n }: { $opt
 poll-voted-again = Đã đổi phiếu của bạn ở biểu quyết số { $n } thành: { $option }.
 poll-voted-household = Đã ghi phiếu của hộ bạn cho biểu quyết số { $n }: { $option }.
 poll-voted-again-household = Đã đổi phiếu của hộ bạn ở biểu quyết số { $n } thành: { $option }.
-help-ketqua = Kết quả biểu quyết: /ketqua <số>
+help-ketqua = Kết quả biểu quyết
 usage-ketqua = Cách dùng: /ketqua <số biểu quyết>. Ví dụ: /ketqua 2
 poll-results-head = Biểu quyết số { $n }: { $question } — { $total } phiếu ({ $unit })
 poll-unit-household = mỗi hộ 1 phiếu
@@ -45,7 +45,7 @@ poll-still-open = Biểu quyết vẫn đang mở.
 poll-voter = • { $name }: { $option }
 poll-voter-household = • Hộ số { $n } ({ $head }) — { $name }: { $option }
 poll-closed-title = Kết quả biểu quyết số { $n }
-help-dongbieuquyet = Đóng biểu quyết ngay và gửi kết quả tới mọi nhóm
+help-dongbieuquyet = Đóng biểu quyết, gửi kết quả
 usage-dongbieuquyet = Cách dùng: /dongbieuquyet <số biểu quyết>. Ví dụ: /dongbieuquyet 2
 poll-already-closed = Biểu quyết số { $n } đã đóng rồi.
 poll-closed-now = Đã đóng biểu quyết số { $n } và đang gửi kết quả tới mọi nhóm.

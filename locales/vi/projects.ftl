@@ -67,7 +67,9 @@ projects-never-updated = chưa cập nhật
 projects-progress-hint = Xem chi tiết và ảnh: /tiendo { $code }
 projects-timeline-title = { $name } – { $percent }%
 projects-timeline-empty = Chưa có cập nhật nào. Cán bộ thôn gửi ảnh kèm chú thích #{ $code } để cập nhật.
-projects-timeline-line = { $day } · { $percent }% · { $text } ({ $photos } ảnh)
+projects-timeline-line = { $day }{ $percent } · { $text }{ $photos }
+projects-timeline-percent = {" "}· { $percent }%
+projects-timeline-photos = {" "}({ $photos } ảnh)
 projects-page-link = Xem đầy đủ: { $url }
 
 projects-followed = Bạn sẽ nhận mọi cập nhật của { $name } tại đây. Thôi nhận: /botheodoi { $code }
@@ -144,3 +146,4 @@ projects-ask-unknown = Không có công trình mã "{ $code }" trong thôn.
 projects-ask-bad-amount = Tôi chưa hiểu số tiền "{ $code }".
 projects-ask-update = Tiến độ thế nào? Trả lời tin này bằng ảnh kèm chú thích, hoặc chỉ chữ, ví dụ: 40% Đã đổ xong móng
 projects-ask-update-project = Cập nhật tiến độ công trình nào? Trả lời bằng mã công trình, ví dụ: nvh
+projects-gift-market-half = "Trăm rưỡi" là 150.000 đồng hay 150 đồng? Chưa ghi gì cả. Vui lòng ghi rõ, ví dụ: /ungho { $code } 150k Nguyễn Văn A

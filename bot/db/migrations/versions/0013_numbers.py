@@ -4,8 +4,8 @@ notices; pending_draft (previews waiting for /xacnhan)
 Existing rows are numbered in creation order (per village; village-less rows share village 0)
 and the village_sequence counters are moved past them, so new rows never reuse a number.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 05:00:00
 """
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0009'
-down_revision: str | None = '0008'
+revision: str = '0013'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
