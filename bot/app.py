@@ -7,14 +7,15 @@ import gc
 import logging
 import signal
 from contextlib import suppress
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
 from bot import __version__, logsafe
+from bot.adapters import PLATFORMS, Running, spec_of
 from bot.clock import Clock, SystemClock
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.core.events import IncomingMessage, Platform
 from bot.core.messenger import Messenger
 from bot.core.pipeline import Pipeline
@@ -26,6 +27,11 @@ from bot.i18n import Translator
 from bot.media import MediaStore
 from bot.web.server import WebServer
 
+if TYPE_CHECKING:
+    from bot.adapters.telegram import TelegramAdapter
+    from bot.adapters.webchat import WebChat
+    from bot.adapters.zalo import ZaloAdapter
+
 log = logging.getLogger(__name__)
 
 
@@ -35,7 +41,7 @@ class VillageBot:
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None,
         routers: list[Router] | None = None,
-        webchat_demo: dict | None = None,
+        webchat_demo: dict[str, Any] | None = None,
     ) -> None:
         if routers is None:
             from handlers import FEATURES
@@ -43,9 +49,8 @@ class VillageBot:
             routers = FEATURES
         self.settings = settings
         self.routers = routers
-        logsafe.protect(secret.get_secret_value() for secret in (
-            settings.telegram_bot_token, settings.zalo_bot_token,
-            settings.telegram_webhook_secret, settings.zalo_webhook_secret) if secret is not None)
+        logsafe.protect(secret.get_secret_value() for spec in PLATFORMS
+                        for secret in spec.secrets(settings) if secret is not None)
         # the web chat alone: the bot is the simulator, on the simulator's own database
         web_only = settings.web_chat_enabled and not settings.web_chat_beside_platforms
         self.db = Database(settings.web_chat_database_url if web_only else settings.database_url)
@@ -56,11 +61,10 @@ class VillageBot:
                                  media=self.media)
         self.pipeline = Pipeline(self.services, routers)
         self.web = WebServer(self.services, self.media)
-        self.telegram = None
-        self.zalo = None
-        self.webchat = None
+        self.web_app: web.Application = self.web.app  # where the simulator's routes go
+        self.adapters: dict[Platform, Running] = {}
         self.demo_bot: VillageBot | None = None  # the simulator's own bot beside real platforms
-        self._webchat_demo = webchat_demo
+        self.webchat_demo = webchat_demo
         self._stopped = asyncio.Event()
         self._run_lock: IO[bytes] | None = None
 
@@ -77,12 +81,9 @@ class VillageBot:
         await self.db.upgrade()
         if s.web_chat_beside_platforms:
             await self._start_demo_bot()
-        elif s.web_chat_enabled:
-            await self._start_webchat(self.web.app)
-        if s.telegram_bot_token is not None:
-            await self._start_telegram()
-        if s.zalo_bot_token is not None:
-            await self._start_zalo()
+        for spec in PLATFORMS:
+            if spec.enabled(s):
+                self.adapters[spec.platform] = await spec.start(self)
         await self._start_workers()
         self.web.add_feature_routes(self.routers)
         port = await self.web.start(s.web_host, s.web_port)
@@ -113,34 +114,17 @@ class VillageBot:
         demo_settings = s.model_copy(update={
             "telegram_bot_token": None, "zalo_bot_token": None, "web_chat": "on",
             "villagebot_admins": "", "database_url": s.web_chat_database_url})
-        self.demo_bot = VillageBot(demo_settings, clock=self.services.clock,
-                                   routers=self.routers, webchat_demo=self._webchat_demo)
-        await self.demo_bot.db.upgrade()
-        await self.demo_bot._start_webchat(self.web.app)
-        await self.demo_bot._start_workers()
-        self.webchat = self.demo_bot.webchat
+        demo = self.demo_bot = VillageBot(demo_settings, clock=self.services.clock,
+                                          routers=self.routers, webchat_demo=self.webchat_demo)
+        demo.web_app = self.web.app  # its routes on our server
+        await demo.db.upgrade()
+        demo.adapters[Platform.WEB] = await spec_of(Platform.WEB).start(demo)
+        await demo._start_workers()
 
-    async def _start_webchat(self, app: web.Application) -> None:
-        from bot.adapters.webchat import WebChat, WebChatMessenger
-        from bot.runtime.demo import seed_demo
-
-        messenger = WebChatMessenger(self.media)
-        token = self.settings.web_chat_token
-        self.webchat = WebChat(messenger=messenger, dispatch=self.dispatch,
-                               i18n=self.services.i18n, clock=self.services.clock,
-                               locale=self.settings.default_locale, demo=self._webchat_demo,
-                               token=token.get_secret_value() if token else None,
-                               public_base_url=self.settings.public_base_url)
-        self.webchat.setup(app)
-        self.services.messengers[Platform.WEB] = messenger
-        self.services.bot_usernames[Platform.WEB] = "villagebot"
-        # the simulator's admin: only ever on the simulator's database (see _start_demo_bot)
-        self.services.admins = self.services.admins | {("web", "admin")}
-        if self.settings.demo_data:
-            await seed_demo(self.services)
-
-    def _menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        everyone, officials = [], []
+    def menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(everyone's, officials') command menus in ``locale``, for platforms that show one."""
+        everyone: list[tuple[str, str]] = []
+        officials: list[tuple[str, str]] = []
         for cmd in self.pipeline.table.commands:
             if not cmd.menu or cmd.help_key is None or cmd.role is Role.ADMIN:
                 continue
@@ -148,57 +132,22 @@ class VillageBot:
             (everyone if cmd.role is Role.RESIDENT else officials).append(item)
         return everyone, officials
 
-    async def _start_telegram(self) -> None:
-        from bot.adapters.telegram import TelegramAdapter
+    @property
+    def telegram(self) -> TelegramAdapter | None:
+        """The running Telegram adapter (tests reach PTB through it)."""
+        return self.adapters.get(Platform.TELEGRAM)  # type: ignore[return-value]  # by key
 
-        s = self.settings
-        assert s.telegram_bot_token is not None
-        webhook = s.telegram_mode == "webhook"
-        if webhook and (not s.public_base_url or s.telegram_webhook_secret is None):
-            raise ConfigError("TELEGRAM_WEBHOOK_SECRET",
-                              "webhook mode needs PUBLIC_BASE_URL and a secret")
-        self.telegram = TelegramAdapter(
-            token=s.telegram_bot_token.get_secret_value(), api_base_url=s.telegram_api_base_url,
-            dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout)
-        await self.telegram.start()
-        self.services.messengers[Platform.TELEGRAM] = self.telegram.messenger
-        if not webhook:
-            self.web.polling["telegram"] = self.telegram.polling_alive
-        self.services.bot_usernames[Platform.TELEGRAM] = self.telegram.username
-        for locale in ("vi", "en"):
-            everyone, officials = self._menus(locale)
-            await self.telegram.set_commands(everyone, officials,
-                                             None if locale == "vi" else locale)
-        if webhook:
-            assert s.telegram_webhook_secret is not None
-            self.web.telegram_secret = s.telegram_webhook_secret.get_secret_value()
-            self.web.telegram_feed = self.telegram.feed
-            await self.telegram.set_webhook(f"{s.public_base_url}/webhook/telegram",
-                                            self.web.telegram_secret)
+    @property
+    def zalo(self) -> ZaloAdapter | None:
+        """The running Zalo adapter."""
+        return self.adapters.get(Platform.ZALO)  # type: ignore[return-value]  # by key
 
-    async def _start_zalo(self) -> None:
-        from bot.adapters.zalo import ZaloAdapter
-
-        s = self.settings
-        assert s.zalo_bot_token is not None
-        webhook = s.zalo_mode == "webhook"
-        if webhook and (not s.public_base_url or s.zalo_webhook_secret is None):
-            raise ConfigError("ZALO_WEBHOOK_SECRET",
-                              "webhook mode needs PUBLIC_BASE_URL and a secret")
-        self.zalo = ZaloAdapter(
-            token=s.zalo_bot_token.get_secret_value(), api_base_url=s.zalo_api_base_url,
-            dispatch=self.dispatch, webhook=webhook, poll_timeout=s.poll_timeout,
-            bot_name=s.zalo_bot_name)
-        await self.zalo.start()
-        self.services.messengers[Platform.ZALO] = self.zalo.messenger
-        if not webhook:
-            self.web.polling["zalo"] = self.zalo.polling_alive
-        if webhook:
-            assert s.zalo_webhook_secret is not None
-            self.web.zalo_secret = s.zalo_webhook_secret.get_secret_value()
-            self.web.zalo_feed = self.zalo.feed
-            await self.zalo.set_webhook(f"{s.public_base_url}/webhook/zalo",
-                                        self.web.zalo_secret)
+    @property
+    def webchat(self) -> WebChat | None:
+        """The running web chat simulator (the demo bot's, beside real platforms)."""
+        if self.demo_bot is not None:
+            return self.demo_bot.webchat
+        return self.adapters.get(Platform.WEB)  # type: ignore[return-value]  # by key
 
     async def stop(self) -> None:
         """Stop features, platforms and the server; close the database."""
@@ -212,9 +161,8 @@ class VillageBot:
             if part is not None:
                 with suppress(Exception):
                     await part.stop()
-        for adapter in (self.telegram, self.zalo):
-            if adapter is not None:
-                await adapter.stop()
+        for adapter in self.adapters.values():
+            await adapter.stop()
         await self.web.stop()
         await self.db.close()
         if self._run_lock is not None:

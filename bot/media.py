@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -33,10 +34,12 @@ SEND_WIDTH = 1280
 _KEEP_INFO = ("icc_profile",)  # colour profile: harmless, keeps colours right
 _VARIANT_RE = re.compile(
     r"^(?P<stem>[0-9a-f]{32})\.(?P<size>w\d{2,4}|full)\.(?P<ext>webp|jpg|png|gif)$")
-_SAVE = {"jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
-         "webp": ("WEBP", {"quality": 72, "method": 5}),
-         "png": ("PNG", {"optimize": True}),
-         "gif": ("GIF", {})}
+_SAVE: dict[str, tuple[str, dict[str, Any]]] = {
+    "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+    "webp": ("WEBP", {"quality": 72, "method": 5}),
+    "png": ("PNG", {"optimize": True}),
+    "gif": ("GIF", {}),
+}
 
 
 class MediaError(Exception):

@@ -113,7 +113,7 @@ def _qr_image(data: str, scale: int) -> Image.Image:
 def _qr_modules(data: str) -> int:
     """Width of the symbol in modules, quiet zone included."""
     width, _ = segno.make(data, error=QR_ERROR, micro=False).symbol_size(scale=1, border=QR_BORDER)
-    return width
+    return int(width)  # whole modules at scale 1
 
 
 def _png_bytes(img: Image.Image, dpi: int | None = None) -> bytes:

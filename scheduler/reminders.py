@@ -132,7 +132,7 @@ class ReminderService:
                 else:
                     on_time.append(reminder.id)
             if drop:
-                await session.exec(update(Reminder).where(  # type: ignore[call-overload]
+                await session.exec(update(Reminder).where(
                     col(Reminder.id).in_(drop), col(Reminder.status) == REMINDER_PENDING,
                 ).values(status=REMINDER_SKIPPED))
                 stats.skipped += len(drop)
@@ -161,7 +161,7 @@ class ReminderService:
         version_now = select(Meeting.version).where(
             col(Meeting.id) == col(Reminder.meeting_id),
             col(Meeting.status) == MEETING_SCHEDULED).scalar_subquery()
-        result = await session.exec(update(Reminder).where(  # type: ignore[call-overload]
+        result = await session.exec(update(Reminder).where(
             and_(col(Reminder.id).in_(ids), col(Reminder.status) == REMINDER_PENDING,
                  col(Reminder.meeting_version) == version_now),
         ).values(status=REMINDER_SENT, sent_at=now, late=late).returning(col(Reminder.id)))
@@ -204,7 +204,7 @@ class ReminderService:
     ) -> None:
         occurrence = _aware(notice.next_fire_at)  # type: ignore[arg-type]
         following = next_occurrence(notice.rrule, max(occurrence, now))
-        claimed = await session.exec(update(RecurringNotice).where(  # type: ignore[call-overload]
+        claimed = await session.exec(update(RecurringNotice).where(
             col(RecurringNotice.id) == notice.id, col(RecurringNotice.active).is_(True),
             col(RecurringNotice.next_fire_at) == occurrence,
         ).values(next_fire_at=following, last_fired_at=occurrence))

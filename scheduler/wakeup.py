@@ -116,7 +116,7 @@ class ReminderScheduler:
             return
         if seconds is None and wake is not None:
             seconds = (wake - self.clock.now()).total_seconds()
-        waits = [asyncio.create_task(self._kick.wait())]
+        waits: list[asyncio.Task[object]] = [asyncio.create_task(self._kick.wait())]
         if seconds is not None:
             waits.append(asyncio.create_task(self.clock.sleep(seconds)))
         try:

@@ -319,6 +319,18 @@ class Harness:
         msgs = self.messages(chat, user=user)
         return msgs[-1]["id"] if msgs else None
 
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has stopped working: webhook work done, every outbox worker
+        asleep on the clock with nothing to wake it (no fixed sleeps: returns as soon as idle).
+        """
+        assert self.bot is not None
+        await asyncio.sleep(0)
+        tasks = list(self.bot.web._tasks)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if self.services.outbox is not None:
+            await self.services.outbox.quiet(timeout)
+
     async def wait_sent(self, chat: str, count: int, *, user: str = "resident",
                         timeout: float = 10.0) -> list[str]:
         """Wait until the bot has sent at least ``count`` messages to a chat in total."""

@@ -40,15 +40,21 @@ def test_next_lunar() -> None:
     assert next_lunar(15, None, date(2026, 12, 2)) == date(2026, 12, 23)  # the next rằm
 
 
-def test_village_page_shows_both_dates() -> None:
+async def test_village_page_shows_both_dates(harness_factory) -> None:
     from datetime import UTC, datetime
 
-    import handlers  # noqa: F401  (the feature registry first, as the app loads it)
-    from bot.db.models import Village
-    from bot.web.village_page import PageData, render_page
+    from bot.db import repo
+    from handlers.meetings.models import Meeting
 
+    h = await harness_factory("web")
     at = datetime(2027, 2, 20, 12, 0, tzinfo=UTC)  # 19:00 in Vietnam, Rằm tháng Giêng
-    page = render_page(PageData(village=Village(code="t", name="Thôn T"),
-                                meetings=[(at, "Nhà văn hóa", "Họp")]),
-                       lambda key, **_: key, "vi")
-    assert "19:00 20/02/2027 (Rằm tháng Giêng)" in page
+    async with h.services.db.session() as s:
+        village = await repo.village_by_code(s, "thanhbinh")
+        assert village is not None and village.id is not None
+        s.add(Meeting(village_id=village.id, starts_at=at, place="Nhà văn hóa", topic="Họp",
+                      created_at=h.clock.now(), updated_at=h.clock.now()))
+        await s.commit()
+    http = await h.http()
+    async with http.get(f"{h.base_url}/v/thanhbinh") as resp:
+        page = await resp.text()
+    assert "20/02/2027" in page and "Rằm tháng Giêng" in page

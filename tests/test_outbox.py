@@ -206,7 +206,7 @@ async def test_retry_after_is_honoured(harness_factory) -> None:
     await h.services.outbox.idle(timeout=5)
     assert h.tg.sent_texts(g1) == []
     await h.clock.advance(3)
-    await asyncio.sleep(0.2)
+    await h.services.outbox.quiet()  # the worker looked again and went back to sleep
     assert h.tg.sent_texts(g1) == []  # still inside retry_after
     await h.clock.advance(3)
     await settle(h)
@@ -381,7 +381,8 @@ async def test_not_before_delays(harness_factory) -> None:
         chat = (await s.exec(select(Chat).where(Chat.external_id == "group1"))).one()
         await fan_out(s, h.services, [chat], lambda c: OutMessage(text="Sau"), kind="test",
                       not_before=h.clock.now() + timedelta(minutes=5))
-    await asyncio.sleep(0.2)
+    h.services.outbox.wake()
+    await h.services.outbox.quiet()  # the worker saw the row and went back to sleep
     assert h.sent("group1") == []
     await h.clock.advance(301)
     await settle(h)

@@ -9,7 +9,6 @@ aside), and one refused AuditEntry is written.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import sqlite3
 from collections import Counter
@@ -92,13 +91,7 @@ def sent_counts(h: Harness) -> Counter[str]:
 
 async def settle(h: Harness) -> None:
     """Wait until the bot has stopped sending (outbox fan-out included)."""
-    last = None
-    for _ in range(100):
-        now = sent_counts(h)
-        if now == last:
-            return
-        last = now
-        await asyncio.sleep(0.15)
+    await h.settle()
 
 
 def actors(platform: str, h: Harness) -> list[tuple[str, str, str]]:

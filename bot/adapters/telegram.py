@@ -16,7 +16,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -47,6 +49,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, T
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # pinned PTB 22.8
 
+from bot.adapters import Host
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.config import ConfigError
 from bot.core.events import (
@@ -66,13 +69,17 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
+from bot.delivery.ratelimit import TELEGRAM_LIMITS
 from bot.text.split import split_text
+from bot.web.server import json_body, secret_ok
 
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
 TELEGRAM_CAPS = Capabilities(max_text=4096, buttons=True, pin=True, edit=True, video=True,
-                             albums=True, photo_url_only=False)
+                             albums=True, photo_url_only=False, reuses_file_ids=True,
+                             group_chat_prefixes=("-", "@"), flood_limits=TELEGRAM_LIMITS)
+CAPABILITIES = TELEGRAM_CAPS  # what bot.adapters.capabilities_of answers
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 Dispatch = Callable[[IncomingMessage], Awaitable[object]]
@@ -182,8 +189,9 @@ class TelegramMessenger:
             caption = render_html(message.title, caption_chunk)
             if len(caption_chunk) + title_len > CAPTION_LIMIT:
                 caption = render_html(message.title, "")
-            else:
+            elif len(media) == 1:
                 chunks = chunks[1:]
+            chunks = [c for c in chunks if c]  # an album's text follows it (not dropped)
             only = len(chunks) == 0
             for msg in await self._send_media(chat_id, media, caption,
                                               markup if only else None, message):
@@ -228,11 +236,14 @@ class TelegramMessenger:
         if len(media) == 1:
             item = media[0]
             payload = self._input(item)
-            send = self.bot.send_video if item.kind == "video" else self.bot.send_photo
-            field = "video" if item.kind == "video" else "photo"
-            msg = await send(chat_id=chat_id, caption=caption or None, parse_mode="HTML",
-                             reply_markup=markup, disable_notification=message.silent,
-                             **{field: payload})
+            if item.kind == "video":
+                msg = await self.bot.send_video(
+                    chat_id=chat_id, video=payload, caption=caption or None, parse_mode="HTML",
+                    reply_markup=markup, disable_notification=message.silent)
+            else:
+                msg = await self.bot.send_photo(
+                    chat_id=chat_id, photo=payload, caption=caption or None, parse_mode="HTML",
+                    reply_markup=markup, disable_notification=message.silent)
             return [msg]
         from telegram import InputMediaPhoto, InputMediaVideo
 
@@ -246,12 +257,12 @@ class TelegramMessenger:
         return msgs
 
     @staticmethod
-    def _input(item: Media) -> object:
+    def _input(item: Media) -> str | bytes:
         if item.file_id:
             return item.file_id
         if item.path:
             return Path(item.path).read_bytes()
-        return item.url
+        return item.url or ""
 
     async def edit_buttons(
         self, chat_id: str, message_id: str, buttons: tuple[tuple[Button, ...], ...]
@@ -308,7 +319,7 @@ class TelegramMessenger:
         return member.status in ("administrator", "creator")
 
 
-def parse_update(data: dict, bot: Bot) -> Update:
+def parse_update(data: dict[str, Any], bot: Bot) -> Update:
     """``Update.de_json``, then the checks PTB's Application relies on (hashable int ids)."""
     update = Update.de_json(data, bot)
     for part in (update.effective_user, update.effective_chat, update.effective_message):
@@ -366,6 +377,7 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
             text=_str(reply.text) or _str(reply.caption) or "",
             attachments=_attachments(reply),
             from_this_bot=bool(reply.from_user and reply.from_user.id == bot_id),
+            location=_location(reply),
         )
     addressed = message.chat.type == "private" or bool(reply_ref and reply_ref.from_this_bot)
     if bot_username and f"@{bot_username.lower()}" in text.lower():
@@ -377,8 +389,14 @@ def to_incoming(update: Update, bot_id: int, bot_username: str | None) -> Incomi
         attachments=_attachments(message), reply_to=reply_ref,
         album_id=_str(message.media_group_id), addressed=addressed,
         migrated_to=str(_int(migrated, "migrate_to_chat_id")) if migrated else None,
-        user_locale=_str(message.from_user.language_code),
+        user_locale=_str(message.from_user.language_code), location=_location(message),
     )
+
+
+def _location(message: Message) -> tuple[float, float] | None:
+    """(latitude, longitude) of a shared location (or a venue's), else None."""
+    place = message.location or (message.venue.location if message.venue else None)
+    return (place.latitude, place.longitude) if place is not None else None
 
 
 def _chat(chat) -> ChatRef:  # type: ignore[no-untyped-def]
@@ -475,7 +493,7 @@ class TelegramAdapter:
         self.webhook = webhook
         self.poll_timeout = poll_timeout
         # aiohttp instead of PTB's default httpx: same wire format, less CPU per request
-        builder: ApplicationBuilder = (
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             Application.builder().token(token)
             .base_url(f"{api_base_url}/bot").base_file_url(f"{api_base_url}/file/bot")
             .request(AiohttpRequest(connect_timeout=10, read_timeout=20, write_timeout=20))
@@ -495,7 +513,8 @@ class TelegramAdapter:
     @property
     def username(self) -> str | None:
         """The bot's @username (after start)."""
-        return self.app.bot.username
+        username: str | None = self.app.bot.username
+        return username
 
     async def start(self, retry_delay: float = 2.0) -> None:
         """Initialise (retrying while the API is unreachable) and start receiving updates."""
@@ -562,7 +581,10 @@ class TelegramAdapter:
 
     def _parse(self, raw: object) -> Update | None:
         """Advance the offset past ``raw`` and parse it; None (logged once) when malformed."""
-        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            log.warning("skipped a Telegram update without an update_id")
+            return None
+        update_id = raw.get("update_id")
         if isinstance(update_id, int) and not isinstance(update_id, bool):
             self._offset = max(self._offset, update_id + 1)
         else:
@@ -594,7 +616,7 @@ class TelegramAdapter:
         except TelegramError as exc:
             log.warning("setMyCommands failed: %s", exc)
 
-    async def feed(self, data: dict) -> None:
+    async def feed(self, data: dict[str, Any]) -> None:
         """Queue a webhook update body (already JSON-decoded) for processing."""
         update = parse_update(data, self.app.bot)
         await self.app.update_queue.put(update)
@@ -633,3 +655,46 @@ class TelegramAdapter:
             await self.app.shutdown()
         except Exception:
             log.exception("error while stopping Telegram")
+
+
+async def webhook(request: web.Request, adapter: TelegramAdapter, secret: str) -> web.Response:
+    """``POST /webhook/telegram``: secret header, JSON update, queued for PTB."""
+    if not secret_ok(request, "X-Telegram-Bot-Api-Secret-Token", secret):
+        log.warning("Telegram webhook with a wrong or missing secret from %s", request.remote)
+        return web.json_response({"ok": False}, status=403)
+    body = await json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+        return web.json_response({"ok": False}, status=400)
+    try:
+        await adapter.feed(body)
+    except Exception as exc:
+        log.warning("malformed Telegram update: %s", exc)
+        return web.json_response({"ok": False}, status=400)
+    return web.json_response({"ok": True})
+
+
+async def start(host: Host) -> TelegramAdapter:
+    """Start PTB, register the menus and, in webhook mode, the webhook (``Platform.TELEGRAM``)."""
+    s = host.settings
+    assert s.telegram_bot_token is not None
+    is_webhook = s.telegram_mode == "webhook"
+    if is_webhook and (not s.public_base_url or s.telegram_webhook_secret is None):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET",
+                          "webhook mode needs PUBLIC_BASE_URL and a secret")
+    adapter = TelegramAdapter(
+        token=s.telegram_bot_token.get_secret_value(), api_base_url=s.telegram_api_base_url,
+        dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout)
+    await adapter.start()
+    host.services.messengers[Platform.TELEGRAM] = adapter.messenger
+    host.services.bot_usernames[Platform.TELEGRAM] = adapter.username
+    if not is_webhook:
+        host.web.polling["telegram"] = adapter.polling_alive
+    for locale in ("vi", "en"):
+        everyone, officials = host.menus(locale)
+        await adapter.set_commands(everyone, officials, None if locale == "vi" else locale)
+    if is_webhook:
+        assert s.telegram_webhook_secret is not None
+        secret = s.telegram_webhook_secret.get_secret_value()
+        host.web.add_webhook("telegram", lambda request: webhook(request, adapter, secret))
+        await adapter.set_webhook(f"{s.public_base_url}/webhook/telegram", secret)
+    return adapter

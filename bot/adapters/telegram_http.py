@@ -9,12 +9,15 @@ updates/s of PTB's httpx default on a quiet host, and the same CPU per update on
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+# what PTB passes for a timeout: a value, None (no timeout) or "use the default"
+Timeout = float | DefaultValue[float] | DefaultValue[None] | None
 
 class AiohttpRequest(BaseRequest):
     """A :class:`BaseRequest` on one :class:`aiohttp.ClientSession` (keep-alive pool)."""
@@ -65,10 +68,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
-        write_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
-        connect_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
-        pool_timeout: float | DefaultValue[None] | None = BaseRequest.DEFAULT_NONE,
+        read_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        write_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Timeout = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one Bot API request; map aiohttp failures to PTB's errors."""
         if self._session is None or self._session.closed:
@@ -101,7 +104,7 @@ class AiohttpRequest(BaseRequest):
 
 
 def _body(request_data: RequestData | None,
-          files: dict[str, object] | None) -> aiohttp.FormData | aiohttp.BytesPayload | None:
+          files: Mapping[str, object] | None) -> aiohttp.FormData | aiohttp.BytesPayload | None:
     """A UTF-8 JSON body (which the Bot API accepts); multipart when a file is attached.
 
     JSON rather than PTB's form encoding: Vietnamese text is percent-encoded three bytes to a

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.adapters import Host
 from bot.clock import Clock
 from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, ReplyRef, UserRef
 from bot.core.messenger import Button, Capabilities, OutMessage, SendError, SendErrorKind, SentRef
@@ -36,8 +37,10 @@ from bot.i18n import Translator
 from bot.media import MediaStore
 from bot.text.split import split_text
 
+DM_PREFIX = "dm-"  # a private chat of the simulator is "dm-<user id>"
 WEB_CAPS = Capabilities(max_text=4096, buttons=True, pin=False, edit=True, video=True,
-                        albums=True, photo_url_only=False)
+                        albums=True, photo_url_only=False, private_chat_prefix=DM_PREFIX)
+CAPABILITIES = WEB_CAPS  # what bot.adapters.capabilities_of answers
 MAX_UPLOADS = 50
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo.toml"
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -80,7 +83,7 @@ class WebChatMessenger:
         entry["id"] = str(next(self._ids))
         entry["rev"] = next(self._revs)
         self.transcripts[chat_id].append(entry)
-        return entry["id"]
+        return str(entry["id"])
 
     async def send(self, chat_id: str, message: OutMessage) -> SentRef:
         """Append the bot's message (split like a platform would)."""
@@ -175,7 +178,10 @@ class WebChat:
         """A group from the demo, or the private chat of ``user_id``."""
         if chat_id in self.groups:
             return ChatRef(Platform.WEB, chat_id, is_group=True, title=self.groups[chat_id])
-        return ChatRef(Platform.WEB, f"dm-{user_id}", is_group=False)
+        return ChatRef(Platform.WEB, f"{DM_PREFIX}{user_id}", is_group=False)
+
+    async def stop(self) -> None:
+        """Nothing runs in the background: the page polls the server."""
 
     def setup(self, app: web.Application) -> None:
         """Add the page and API routes, each behind :meth:`_guard`."""
@@ -230,7 +236,9 @@ class WebChat:
 
     async def page(self, _request: web.Request) -> web.Response:
         """The simulator page (strings from locales)."""
-        t = lambda key: self.i18n.t(self.locale, key)  # noqa: E731
+        def t(key: str) -> str:
+            return self.i18n.t(self.locale, key)
+
         words = {"private": t("webchat-private"), "reply": t("webchat-reply"),
                  "network": t("webchat-network-error"), "failed": t("webchat-send-failed")}
         html = Template(PAGE.read_text(encoding="utf-8")).safe_substitute(
@@ -351,3 +359,24 @@ def _sniff(data: bytes) -> str:
         if data.startswith(magic):
             return mime
     return "application/octet-stream"
+
+
+async def start(host: Host) -> WebChat:
+    """Serve the simulator on the app's web server (registry entry ``Platform.WEB``)."""
+    from bot.runtime.demo import seed_demo
+
+    services, settings = host.services, host.settings
+    messenger = WebChatMessenger(services.media)
+    token = settings.web_chat_token
+    chat = WebChat(messenger=messenger, dispatch=host.dispatch, i18n=services.i18n,
+                   clock=services.clock, locale=settings.default_locale,
+                   demo=host.webchat_demo, token=token.get_secret_value() if token else None,
+                   public_base_url=settings.public_base_url)
+    chat.setup(host.web_app)
+    services.messengers[Platform.WEB] = messenger
+    services.bot_usernames[Platform.WEB] = "villagebot"
+    # the simulator's admin: only ever on the simulator's database (VillageBot._start_demo_bot)
+    services.admins = services.admins | {("web", "admin")}
+    if host.settings.demo_data:
+        await seed_demo(services)
+    return chat

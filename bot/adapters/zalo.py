@@ -19,14 +19,17 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
+from aiohttp import web
 from zalo_bot import Bot
 from zalo_bot.error import InvalidToken, NetworkError, ZaloError
 from zalo_bot.request import HTTPXRequest
 
+from bot.adapters import Host
 from bot.config import ConfigError
 from bot.core.commands import strip_mention
 from bot.core.events import Attachment, ChatRef, IncomingMessage, Platform, UserRef
@@ -38,15 +41,18 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
+from bot.delivery.ratelimit import ZALO_LIMITS
 from bot.text.split import split_text
+from bot.web.server import json_body, secret_ok
 
 log = logging.getLogger(__name__)
 
 ZALO_CAPS = Capabilities(max_text=2000, buttons=False, pin=False, edit=False, video=False,
-                         albums=False, photo_url_only=True)
+                         albums=False, photo_url_only=True, flood_limits=ZALO_LIMITS)
+CAPABILITIES = ZALO_CAPS  # what bot.adapters.capabilities_of answers
 
 
-class ZaloApiError(ZaloError):
+class ZaloApiError(ZaloError):  # type: ignore[misc]  # the SDK ships no types
     """An ``ok:false`` answer from the Zalo Bot API."""
 
     def __init__(self, error_code: int, description: str) -> None:
@@ -55,11 +61,11 @@ class ZaloApiError(ZaloError):
         self.description = description
 
 
-class ZaloRequest(HTTPXRequest):
+class ZaloRequest(HTTPXRequest):  # type: ignore[misc]  # the SDK ships no types
     """The SDK's HTTPX request, but honouring ``ok:false`` envelopes."""
 
     @staticmethod
-    def parse_json_payload(payload: bytes) -> dict:
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
         """Decode the envelope; raise :class:`ZaloApiError` unless ``ok`` (408 = no update)."""
         try:
             data = json.loads(payload.decode("utf-8", "replace"))
@@ -90,7 +96,7 @@ def classify(exc: Exception) -> SendError:
     return SendError(SendErrorKind.TRANSIENT, str(exc))
 
 
-def unwrap(body: object) -> dict:
+def unwrap(body: object) -> dict[str, Any]:
     """Accept a webhook body wrapped ``{ok, result}`` or flat ``{event_name, message}``."""
     if isinstance(body, dict) and isinstance(body.get("result"), dict):
         body = body["result"]
@@ -110,7 +116,7 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def to_incoming(event: dict, bot_id: str, names: list[str]) -> IncomingMessage | None:
+def to_incoming(event: dict[str, Any], bot_id: str, names: list[str]) -> IncomingMessage | None:
     """Normalise a raw Zalo event; None for the bot's own echoes and other bots.
 
     Every field is type-checked: a wrong-typed one raises ValueError (the event is skipped).
@@ -319,3 +325,44 @@ class ZaloAdapter:
                 await self.polling_task
         with contextlib.suppress(Exception):
             await self.bot.shutdown()
+
+
+async def webhook(
+    request: web.Request, adapter: ZaloAdapter, secret: str,
+    spawn: Callable[[Coroutine[Any, Any, None]], None],
+) -> web.Response:
+    """``POST /webhook/zalo``: secret header, wrapped or flat body, handled after answering."""
+    if not secret_ok(request, "X-Bot-Api-Secret-Token", secret):
+        log.warning("Zalo webhook with a wrong or missing secret from %s", request.remote)
+        return web.json_response({"message": "Forbidden"}, status=403)
+    body = await json_body(request)
+    inner = body.get("result", body) if isinstance(body, dict) else None
+    if not isinstance(inner, dict) or not isinstance(inner.get("message"), dict):
+        return web.json_response({"message": "Bad Request"}, status=400)
+    spawn(adapter.feed(body))
+    return web.json_response({"message": "Success"})
+
+
+async def start(host: Host) -> ZaloAdapter:
+    """Check the token, poll or register the webhook (registry entry ``Platform.ZALO``)."""
+    s = host.settings
+    assert s.zalo_bot_token is not None
+    is_webhook = s.zalo_mode == "webhook"
+    if is_webhook and (not s.public_base_url or s.zalo_webhook_secret is None):
+        raise ConfigError("ZALO_WEBHOOK_SECRET",
+                          "webhook mode needs PUBLIC_BASE_URL and a secret")
+    adapter = ZaloAdapter(
+        token=s.zalo_bot_token.get_secret_value(), api_base_url=s.zalo_api_base_url,
+        dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout,
+        bot_name=s.zalo_bot_name)
+    await adapter.start()
+    host.services.messengers[Platform.ZALO] = adapter.messenger
+    if not is_webhook:
+        host.web.polling["zalo"] = adapter.polling_alive
+    if is_webhook:
+        assert s.zalo_webhook_secret is not None
+        secret = s.zalo_webhook_secret.get_secret_value()
+        spawn = host.web.spawn
+        host.web.add_webhook("zalo", lambda request: webhook(request, adapter, secret, spawn))
+        await adapter.set_webhook(f"{s.public_base_url}/webhook/zalo", secret)
+    return adapter

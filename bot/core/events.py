@@ -60,6 +60,7 @@ class ReplyRef:
     text: str = ""
     attachments: tuple[Attachment, ...] = ()
     from_this_bot: bool = False
+    location: tuple[float, float] | None = None  # (latitude, longitude) of a shared location
 
 
 
@@ -86,6 +87,7 @@ class IncomingMessage:
     callback_id: str | None = None
     migrated_to: str | None = None
     user_locale: str | None = None
+    location: tuple[float, float] | None = None  # (latitude, longitude) of a shared location
     # False when the platform never redelivers this message (Telegram polling): the pipeline
     # may then skip recording its id (on SQLite).
     may_redeliver: bool = True

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core.events import Attachment, Platform
+
+if TYPE_CHECKING:
+    from bot.delivery.ratelimit import Limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,11 @@ class Capabilities:
     edit: bool
     video: bool
     albums: bool
-    photo_url_only: bool
+    photo_url_only: bool  # photos only by public URL (no upload)
+    reuses_file_ids: bool = False  # a received file's ref can be re-sent (and stands in for it)
+    private_chat_prefix: str = ""  # a user's private chat id is this prefix + the user id
+    group_chat_prefixes: tuple[str, ...] = ()  # chat ids starting so are groups (flood rules)
+    flood_limits: Limits | None = None  # the platform's send limits (None: unlimited)
 
 
 @dataclass(slots=True)

@@ -189,8 +189,8 @@ class Pipeline:
             await self._run_command(ctx, command)
             return
         for router in self.routers:
-            for hook, sees_groups in router.message_hooks:
-                if (msg.is_private or msg.addressed or sees_groups) and await hook(ctx):
+            for on_message, sees_groups in router.message_hooks:
+                if (msg.is_private or msg.addressed or sees_groups) and await on_message(ctx):
                     return
 
     async def _run_command(self, ctx: Context, command: Command) -> None:

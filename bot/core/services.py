@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.events import Platform
-from bot.core.messenger import Messenger
+from bot.core.messenger import Capabilities, Messenger
 from bot.db.engine import Database
 from bot.i18n import Translator
 from bot.media import MediaStore
@@ -71,6 +71,15 @@ class Services:
     def messenger(self, platform: Platform | str) -> Messenger | None:
         """The messenger for ``platform`` when it runs."""
         return self.messengers.get(Platform(platform))
+
+    def capabilities(self, platform: Platform | str) -> Capabilities:
+        """What ``platform`` can do: its running messenger's, else its adapter's declaration."""
+        messenger = self.messenger(platform)
+        if messenger is not None:
+            return messenger.capabilities
+        from bot.adapters import capabilities_of  # the registry; no SDK until asked
+
+        return capabilities_of(platform)
 
     def component(self, kind: type[T], make: Callable[[], T]) -> T:
         """The one ``kind`` object of this bot, made by ``make`` on first use."""

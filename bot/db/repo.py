@@ -72,11 +72,12 @@ class Known:
 
 # Built once: constructing this select costs more CPU than running it (bound per call).
 _KNOWN = (
-    select(Chat, Person, OfficialRole, Village, ChatMember.person_id)
+    select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+        Chat, Person, OfficialRole, Village, ChatMember.person_id)
     .select_from(Chat)
-    .join(Person, and_(Person.platform == bindparam("sender_platform"),
-                       Person.external_id == bindparam("sender_id")))
-    .outerjoin(OfficialRole, and_(OfficialRole.person_id == Person.id,
+    .join(Person, and_(col(Person.platform) == bindparam("sender_platform"),
+                       col(Person.external_id) == bindparam("sender_id")))
+    .outerjoin(OfficialRole, and_(col(OfficialRole.person_id) == Person.id,
                                   col(OfficialRole.revoked_at).is_(None)))
     .outerjoin(Village, col(Village.id) == Chat.village_id)
     .outerjoin(ChatMember, and_(col(ChatMember.chat_id) == Chat.id,
@@ -107,7 +108,7 @@ async def load_known(
         member = cached.member
     else:
         generation = cache.generation if cache is not None else 0
-        rows = (await session.exec(_KNOWN, params={  # type: ignore[call-overload]
+        rows = (await session.exec(_KNOWN, params={
             "chat_platform": chat.platform.value, "chat_id": chat.id,
             "sender_platform": sender.platform.value, "sender_id": sender.id})).all()
         if not rows:
@@ -135,7 +136,7 @@ async def add_member(session: AsyncSession, chat: Chat, person: Person, now: dat
         return
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.exec(insert(ChatMember).values(  # type: ignore[call-overload]
+    await session.exec(insert(ChatMember).values(
         chat_id=chat.id, person_id=person.id, first_seen=now).on_conflict_do_nothing())
 
 
@@ -156,7 +157,7 @@ async def mark_seen(
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(SeenMessage).values(**values).on_conflict_do_nothing()
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     return bool(result.rowcount)
 
 

@@ -37,10 +37,10 @@ async def next_number(session: AsyncSession, *, village_id: int | None, kind: st
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     vid = NO_VILLAGE if village_id is None else village_id
     table = VillageSequence.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).values(village_id=vid, kind=kind, last=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["village_id", "kind"],
-                                      set_={"last": table.c.last + 1}).returning(table.c.last)
-    return int((await session.exec(stmt)).scalar_one())  # type: ignore[call-overload]
+    row = insert(table).values(village_id=vid, kind=kind, last=1)
+    stmt = row.on_conflict_do_update(index_elements=["village_id", "kind"],
+                                     set_={"last": table.c.last + 1}).returning(table.c.last)
+    return int((await session.exec(stmt)).scalar_one())
 
 
 async def reserve_up_to(session: AsyncSession, *, village_id: int | None, kind: str,
@@ -54,7 +54,7 @@ async def reserve_up_to(session: AsyncSession, *, village_id: int | None, kind: 
     stmt = stmt.on_conflict_do_update(
         index_elements=["village_id", "kind"],
         set_={"last": _greatest(dialect, table.c.last, stmt.excluded.last)})
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)
 
 
 def _greatest(dialect: str, a, b):  # type: ignore[no-untyped-def]

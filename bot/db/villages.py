@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,7 +22,6 @@ TAG_RE = re.compile(r"[a-z0-9-]{1,40}")
 PLATFORMS = ("telegram", "zalo", "web")
 COMMUNE = "xa"  # the code that means "the whole commune" in /capquyen and /thuhoiquyen
 SETTING_TG_ADMINS = "telegram_admins_are_officials"
-WEB_DM_PREFIX = "dm-"  # bot/adapters/webchat.py: ChatRef(WEB, f"dm-{user_id}")
 
 
 
@@ -156,14 +156,14 @@ async def village_officials(
     session: AsyncSession, village_id: int | None, *, include_commune: bool = True
 ) -> list[tuple[OfficialRole, Person]]:
     """Active roles in the village (and of the commune), village ones first."""
-    where = [col(OfficialRole.revoked_at).is_(None)]
+    where: list[ColumnElement[bool]] = [col(OfficialRole.revoked_at).is_(None)]
     if village_id is None:
         where.append(col(OfficialRole.village_id).is_(None))
     elif include_commune:
-        where.append((OfficialRole.village_id == village_id)
+        where.append((col(OfficialRole.village_id) == village_id)
                      | col(OfficialRole.village_id).is_(None))
     else:
-        where.append(OfficialRole.village_id == village_id)
+        where.append(col(OfficialRole.village_id) == village_id)
     rows = (await session.exec(
         select(OfficialRole, Person).join(Person, col(Person.id) == OfficialRole.person_id)
         .where(*where).order_by(col(OfficialRole.granted_at), col(OfficialRole.id)))).all()
@@ -173,9 +173,12 @@ async def village_officials(
 
 async def private_chat_of(session: AsyncSession, person: Person) -> Chat | None:
     """The person's active private chat with the bot, if they ever wrote to it."""
+    from bot.adapters import capabilities_of  # the platform registry (no SDK import)
+
     ids = [person.external_id]
-    if person.platform == "web":  # the web chat names private chats "dm-<user>"
-        ids.append(f"{WEB_DM_PREFIX}{person.external_id}")
+    prefix = capabilities_of(person.platform).private_chat_prefix
+    if prefix:  # the web chat names private chats "dm-<user>"
+        ids.append(f"{prefix}{person.external_id}")
     return (await session.exec(select(Chat).where(
         Chat.platform == person.platform, col(Chat.external_id).in_(ids),
         col(Chat.is_group).is_(False), col(Chat.active).is_(True)))).first()
@@ -250,9 +253,10 @@ async def revoke_roles(
     only_place: bool = False,
 ) -> list[OfficialRole]:
     """Revoke a person's active roles (all, or only the one in ``village_id`` if only_place)."""
-    where = [OfficialRole.person_id == person_id, col(OfficialRole.revoked_at).is_(None)]
+    where: list[ColumnElement[bool]] = [col(OfficialRole.person_id) == person_id,
+                                        col(OfficialRole.revoked_at).is_(None)]
     if only_place:
-        where.append(OfficialRole.village_id == village_id if village_id is not None
+        where.append(col(OfficialRole.village_id) == village_id if village_id is not None
                      else col(OfficialRole.village_id).is_(None))
     roles = list((await session.exec(select(OfficialRole).where(*where))).all())
     for role in roles:

@@ -8,6 +8,7 @@ records that a whole platform is stopped (Zalo's monthly quota) across restarts 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -51,7 +52,7 @@ class OutboxItem(SQLModel, table=True):
     chat_id: int | None = Field(default=None, foreign_key="chat.id")
     platform: str = Field(max_length=16)
     chat_external_id: str = Field(max_length=64)
-    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pin: bool = False
     dedupe_key: str | None = Field(default=None, max_length=120)
     status: str = Field(default=PENDING, max_length=16)
@@ -61,7 +62,7 @@ class OutboxItem(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)  # claimer's PG session
     sent_at: datetime | None = None
     message_id: str | None = Field(default=None, max_length=64)
-    message_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    message_ids: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     pinned: bool | None = None
     error: str | None = Field(default=None, max_length=32)
     error_detail: str | None = Field(default=None, max_length=500)

@@ -33,7 +33,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import VN_TZ
-from bot.core.events import Platform
 from bot.core.messenger import (
     Button,
     Media,
@@ -56,7 +55,7 @@ from bot.delivery.models import (
     OutboxItem,
     PlatformPause,
 )
-from bot.delivery.ratelimit import NO_LIMITS, TELEGRAM_LIMITS, ZALO_LIMITS, Limits, RateLimiter
+from bot.delivery.ratelimit import NO_LIMITS, Limits, RateLimiter
 from bot.text.split import split_text
 
 if TYPE_CHECKING:
@@ -64,11 +63,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LIMITS: dict[str, Limits] = {
-    Platform.TELEGRAM.value: TELEGRAM_LIMITS,
-    Platform.ZALO.value: ZALO_LIMITS,
-    Platform.WEB.value: NO_LIMITS,
-}
 REPORT_KIND = "report"
 PAUSE_KIND = "platform-paused"
 
@@ -175,11 +169,11 @@ async def fan_out(
                            not_before=not_before))
     if dedupe_key is None:
         if values:
-            await session.exec(insert(OutboxItem), params=values)  # type: ignore[call-overload]
+            await session.exec(insert(OutboxItem), params=values)
         total = len(values)
     else:
         for row in values:
-            result = await session.exec(  # type: ignore[call-overload]
+            result = await session.exec(
                 insert(OutboxItem).values(**row).on_conflict_do_nothing())
             total += max(0, result.rowcount or 0)
     batch.total = total
@@ -214,7 +208,7 @@ async def enqueue(
         now=services.clock.now(), not_before=not_before))
     if dedupe_key is not None:
         stmt = stmt.on_conflict_do_nothing()
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     _wake_after_commit(session, services)
     return bool(result.rowcount)
 
@@ -290,7 +284,7 @@ class Outbox:
     ) -> None:
         self.services = services
         self.poll_interval = poll_interval
-        self.limits = {**DEFAULT_LIMITS, **(limits or {})}
+        self.limits = dict(limits or {})  # overrides of the messengers' flood_limits
         self.lease = timedelta(seconds=lease_seconds)
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -373,7 +367,8 @@ class PlatformWorker:
         self.platform = platform
         self.messenger = messenger
         self.clock = self.services.clock
-        self.limiter = RateLimiter(outbox.limits.get(platform, NO_LIMITS), self.clock)
+        limits = outbox.limits.get(platform) or messenger.capabilities.flood_limits
+        self.limiter = RateLimiter(limits or NO_LIMITS, self.clock)
         # PostgreSQL: several processes drain the outbox, so the platform's budgets live in
         # the database (bot/sharedrate.py), spent in the claiming transaction.  The in-memory
         # limiter still runs (it only ever sees a subset of the sends, so it is never looser).
@@ -447,9 +442,8 @@ class PlatformWorker:
 
     # -------------------------------------------------------------- claiming
     def _is_group(self, item: OutboxItem) -> bool:
-        if self.platform == Platform.TELEGRAM.value:
-            return item.chat_external_id.startswith(("-", "@"))
-        return False
+        prefixes = self.messenger.capabilities.group_chat_prefixes
+        return bool(prefixes) and item.chat_external_id.startswith(prefixes)
 
     async def _claim(self) -> tuple[OutboxItem, int] | float | None:
         """Mark the next sendable row ``sending`` (committed); else seconds to wait."""
@@ -551,7 +545,7 @@ class PlatformWorker:
 
     async def _reclaim_dead(self, session: AsyncSession, now: datetime) -> int:
         """Put back to pending the rows claimed by a process whose database session is gone."""
-        result = await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+        result = await session.exec(update(OutboxItem).where(
             col(OutboxItem.platform) == self.platform, col(OutboxItem.status) == SENDING,
             dead_claims_clause()).values(status=PENDING, next_attempt_at=now, claimed_by=None))
         count = max(0, result.rowcount or 0)
@@ -571,10 +565,10 @@ class PlatformWorker:
             stmt = stmt.where(col(OutboxItem.claimed_at) < now - self.outbox.lease)
         stmt = stmt.values(status=PENDING, next_attempt_at=now)
         if session is not None:
-            result = await session.exec(stmt)  # type: ignore[call-overload]
+            result = await session.exec(stmt)
         else:
             async with self.services.db.session() as own:
-                result = await own.exec(stmt)  # type: ignore[call-overload]
+                result = await own.exec(stmt)
         count = max(0, result.rowcount or 0)
         if count:
             log.warning("outbox %s: %d message(s) interrupted mid-send will be sent again",
@@ -611,21 +605,21 @@ class PlatformWorker:
         """Give a claim back unsent (no attempt counted); it is claimed again at once."""
         self.stale_slots += 1
         async with self.services.db.session() as session:
-            await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+            await session.exec(update(OutboxItem).where(
                 col(OutboxItem.id) == item.id).values(
                 status=PENDING, attempts=item.attempts - 1, next_attempt_at=self.clock.now()))
 
     async def _succeeded(self, item: OutboxItem, sent: SentRef) -> None:
         now = self.clock.now()
         async with self.services.db.session() as session:
-            await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+            await session.exec(update(OutboxItem).where(
                 col(OutboxItem.id) == item.id).values(
                 status=SENT, sent_at=now, message_ids=list(sent.message_ids),
                 message_id=sent.first, error=None, error_detail=None))
         if item.pin and sent.first and self.messenger.capabilities.pin:
             pinned = await self._pin(item.chat_external_id, sent.first)
             async with self.services.db.session() as session:
-                await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+                await session.exec(update(OutboxItem).where(
                     col(OutboxItem.id) == item.id).values(pinned=pinned))
         if item.batch_id is not None:
             self._touched.add(item.batch_id)
@@ -704,7 +698,7 @@ class PlatformWorker:
         old_id = item.chat_external_id
         async with self.services.db.session() as session:
             await repo.migrate_chat(session, self.platform, old_id, new_id)
-            await session.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+            await session.exec(update(OutboxItem).where(
                 col(OutboxItem.platform) == self.platform,
                 col(OutboxItem.chat_external_id) == old_id,
                 col(OutboxItem.status).in_((PENDING, SENDING)),
@@ -800,7 +794,7 @@ class PlatformWorker:
                 return
             rows = (await session.exec(select(OutboxItem).where(
                 OutboxItem.batch_id == batch_id))).all()
-            closed = await session.exec(update(OutboxBatch).where(  # type: ignore[call-overload]
+            closed = await session.exec(update(OutboxBatch).where(
                 col(OutboxBatch.id) == batch_id, col(OutboxBatch.done_at).is_(None),
             ).values(done_at=now))
             if not closed.rowcount:
@@ -877,11 +871,11 @@ async def notify_paused(
         col(OutboxBatch.report_chat).is_not(None)).distinct())).all()
     for batch in authors:
         if batch.report_platform and batch.report_platform != platform:
-            chat = (await session.exec(select(Chat).where(
+            reporter = (await session.exec(select(Chat).where(
                 Chat.platform == batch.report_platform,
                 Chat.external_id == batch.report_chat))).first()
-            if chat is not None and chat.id is not None:
-                targets.setdefault(chat.id, chat)
+            if reporter is not None and reporter.id is not None:
+                targets.setdefault(reporter.id, reporter)
     if not targets:
         log.warning("outbox %s: paused, and no official can be told on another platform",
                     platform)

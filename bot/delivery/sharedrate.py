@@ -97,7 +97,7 @@ async def _rows(session: AsyncSession, keys: list[str]) -> dict[str, RateState]:
     insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
     for key in keys:
         stmt = insert(RateState).values(key=key, tat=0.0).on_conflict_do_nothing()
-        await session.exec(stmt)  # type: ignore[call-overload]
+        await session.exec(stmt)
     query = select(RateState).where(col(RateState.key).in_(keys)).order_by(
         col(RateState.key)).execution_options(populate_existing=True)
     if _dialect(session) == "postgresql":

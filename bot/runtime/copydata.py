@@ -77,7 +77,7 @@ async def reset_sequences(conn: AsyncConnection, all_tables: list[Table]) -> Non
         if len(pk) != 1 or not isinstance(pk[0].type, Integer):
             continue
         column = pk[0].name
-        seq = (await conn.execute(text("select pg_get_serial_sequence(:t, :c)"),
+        seq: str | None = (await conn.execute(text("select pg_get_serial_sequence(:t, :c)"),
                                   {"t": f'"{table.name}"', "c": column})).scalar_one()
         if seq is None:
             continue

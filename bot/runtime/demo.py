@@ -44,9 +44,9 @@ async def seed_demo(services: Services) -> None:
                 session.add(OfficialRole(person_id=person.id or 0, village_id=village.id,
                                          title=user["title"], granted_at=now))
         for item in demo.get("projects", []):
-            exists = (await session.exec(select(Project).where(
+            project = (await session.exec(select(Project).where(
                 Project.village_id == village.id, Project.code == item["code"]))).first()
-            if exists is None:
+            if project is None:
                 session.add(Project(village_id=village.id or 0, code=item["code"],
                                     name=item["name"], budget_target=item.get("budget"),
                                     created_by=official_id, created_at=now))

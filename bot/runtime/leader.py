@@ -26,7 +26,8 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import Any
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 from bot.db.engine import Database
 
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x56_42_53_43  # "VBSC": villagebot scheduler; one lock per database
 Callback = Callable[[], Awaitable[None]]
+S_co = TypeVar("S_co", covariant=True)
 
 
 class Leader:
@@ -185,16 +187,40 @@ class Leader:
                 conn.terminate()
 
 
-class LeaderScheduler:
-    """A scheduler that runs only while this process leads (``services.extras["scheduler"]``).
+class Runner(Protocol[S_co]):
+    """What :class:`LeaderScheduler` runs while leading (a ``ReminderScheduler``)."""
+
+    started: asyncio.Event  # set after the first (rebuild) round
+    rounds: int
+
+    @property
+    def service(self) -> S_co:
+        """The object doing the rounds' work."""
+        ...
+
+    def poke(self, when: datetime | None = None) -> None:
+        """Wake up for a new or changed due time."""
+        ...
+
+    async def start(self) -> None:
+        """Rebuild from the database and run."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop running."""
+        ...
+
+
+class LeaderScheduler(Generic[S_co]):
+    """A scheduler that runs only while this process leads (``services.scheduler``).
 
     ``start()`` begins campaigning; the wrapped scheduler is started when elected (it rebuilds
     its schedule from the database, so a new leader picks up everything) and stopped when
-    deposed.  ``stop()`` (called by the app at shutdown) gives the lead up.  Anything else —
-    ``poke``, ``started``, ``rounds`` … — is the wrapped scheduler's.
+    deposed.  ``stop()`` (called by the app at shutdown) gives the lead up.  Satisfies
+    :class:`bot.core.services.Scheduler`.
     """
 
-    def __init__(self, scheduler: Any, db: Database, **leader_options: Any) -> None:
+    def __init__(self, scheduler: Runner[S_co], db: Database, **leader_options: Any) -> None:
         self.scheduler = scheduler
         self.leader = Leader(db, self._elected, self._deposed, **leader_options)
 
@@ -212,10 +238,26 @@ class LeaderScheduler:
         """Stop the scheduler (if leading) and leave the election."""
         await self.leader.stop()
 
+    def poke(self, when: datetime | None = None) -> None:
+        """A due time was added or changed: pass it on (acted on while running)."""
+        self.scheduler.poke(when)
+
     @property
     def is_leader(self) -> bool:
         """True while this process runs the scheduler."""
         return self.leader.is_leader
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.scheduler, name)
+    @property
+    def started(self) -> asyncio.Event:
+        """Set once the scheduler finished its first round as leader."""
+        return self.scheduler.started
+
+    @property
+    def rounds(self) -> int:
+        """Rounds the scheduler ran in this process."""
+        return self.scheduler.rounds
+
+    @property
+    def service(self) -> S_co:
+        """The wrapped scheduler's service (``ReminderService``)."""
+        return self.scheduler.service

@@ -200,8 +200,8 @@ def read_number(words: list[str], i: int = 0) -> SpokenNumber | None:
         j += 1
         last_unit = scale
         nxt = _under_thousand(words, j) if j < n and not _digits(words[j]) else None
-        if nxt is not None and nxt[1] < n and _scale(words[nxt[1]]) is not None \
-                and _scale(words[nxt[1]]) < scale:
+        next_scale = _scale(words[nxt[1]]) if nxt is not None and nxt[1] < n else None
+        if nxt is not None and next_scale is not None and next_scale < scale:
             chunk, counted, j = nxt[0], counted + nxt[1] - j, nxt[1]
             continue
         tail_ok = nxt is not None and nxt[0] <= 9 and scale >= 1000 and (

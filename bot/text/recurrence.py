@@ -257,15 +257,16 @@ def _build(freq: Freq, weekdays: list[int], monthdays: list[int], at: time, now:
     """RRULE text whose DTSTART is the first occurrence after `now` (naive local)."""
     by_weekday = tuple(weekday(d) for d in sorted(weekdays)) if freq is Freq.WEEKLY else None
     by_monthday = tuple(sorted(monthdays)) if freq is Freq.MONTHLY else None
-    code = {Freq.DAILY: DAILY, Freq.WEEKLY: WEEKLY, Freq.MONTHLY: MONTHLY}[freq]
+    code = DAILY if freq is Freq.DAILY else WEEKLY if freq is Freq.WEEKLY else MONTHLY
     search = rrule(
-        code,
+        code,  # type: ignore[arg-type]  # the stubs type DAILY/WEEKLY/MONTHLY as plain int
         dtstart=datetime.combine(now.date(), at),
         byweekday=by_weekday,
         bymonthday=by_monthday,
     )
     first = search.after(now)
-    return str(rrule(code, dtstart=first, byweekday=by_weekday, bymonthday=by_monthday))
+    return str(rrule(code,  # type: ignore[arg-type]  # as above
+                     dtstart=first, byweekday=by_weekday, bymonthday=by_monthday))
 
 
 def parse_recurrence(text: str, now: datetime) -> RecurrenceResult:

@@ -1,6 +1,7 @@
-"""One aiohttp application: both platforms' webhooks, /healthz, /media, the simulator and
-feature pages.  Webhook secrets are compared in constant time; a wrong or missing secret gets
-403, a malformed body 400, and neither disturbs the running bot."""
+"""One aiohttp application: the platforms' webhooks, /healthz, /media, the simulator and
+feature pages.  Each adapter registers its webhook (``add_webhook``) and checks it with
+:func:`secret_ok` (constant time) and :func:`json_body`: a wrong or missing secret gets 403, a
+malformed body 400, and neither disturbs the running bot."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import hmac
 import json
 import logging
 import mimetypes
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -21,7 +22,7 @@ from bot.web import metrics_route
 
 log = logging.getLogger(__name__)
 
-Feed = Callable[[Any], Awaitable[None]]
+Webhook = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Every page, feed and file: scripts and frames only from here, no sniffing of types.  Inline
 # styles are allowed (pages carry a small <style>), images also as data: URLs.
@@ -40,7 +41,7 @@ async def _security_headers(_request: web.Request, response: web.StreamResponse)
         response.headers.setdefault(name, value)
 
 
-def _secret_ok(request: web.Request, header: str, expected: str | None) -> bool:
+def secret_ok(request: web.Request, header: str, expected: str | None) -> bool:
     if not expected:
         return False
     given = request.headers.get(header, "")
@@ -49,7 +50,7 @@ def _secret_ok(request: web.Request, header: str, expected: str | None) -> bool:
     return hmac.compare_digest(given_bytes, expected.encode())
 
 
-async def _json_body(request: web.Request) -> Any:
+async def json_body(request: web.Request) -> Any:
     try:
         raw = await request.read()
         return json.loads(raw.decode("utf-8"))
@@ -64,10 +65,7 @@ class WebServer:
         self.services = services
         self.media = media
         self.app = web.Application(client_max_size=services.settings.max_photo_bytes + 1_000_000)
-        self.telegram_feed: Feed | None = None
-        self.telegram_secret: str | None = None
-        self.zalo_feed: Feed | None = None
-        self.zalo_secret: str | None = None
+        self.webhooks: dict[str, Webhook] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         # platform name -> "is its polling loop running?" (only platforms that poll)
         self.polling: dict[str, Callable[[], bool]] = {}
@@ -75,8 +73,7 @@ class WebServer:
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
         self.app.router.add_get("/healthz", self.healthz)
-        self.app.router.add_post("/webhook/telegram", self.telegram_webhook)
-        self.app.router.add_post("/webhook/zalo", self.zalo_webhook)
+        self.app.router.add_post("/webhook/{platform}", self.webhook)
         self.app.router.add_get("/media/{name}", self.media_file)
         metrics_route.setup(self.app, services)
 
@@ -102,47 +99,30 @@ class WebServer:
             body["polling"] = polling
         return web.json_response(body, status=200 if healthy else 503)
 
-    async def telegram_webhook(self, request: web.Request) -> web.Response:
-        """Telegram webhook: secret header, JSON update, queued for PTB."""
-        if self.telegram_feed is None:
-            raise web.HTTPNotFound()
-        if not _secret_ok(request, "X-Telegram-Bot-Api-Secret-Token", self.telegram_secret):
-            log.warning("Telegram webhook with a wrong or missing secret from %s",
-                        request.remote)
-            return web.json_response({"ok": False}, status=403)
-        body = await _json_body(request)
-        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
-            return web.json_response({"ok": False}, status=400)
-        try:
-            await self.telegram_feed(body)
-        except Exception as exc:
-            log.warning("malformed Telegram update: %s", exc)
-            return web.json_response({"ok": False}, status=400)
-        return web.json_response({"ok": True})
+    def add_webhook(self, platform: str, handler: Webhook) -> None:
+        """Serve ``POST /webhook/<platform>`` with ``handler`` (an adapter in webhook mode)."""
+        self.webhooks[platform] = handler
 
-    async def zalo_webhook(self, request: web.Request) -> web.Response:
-        """Zalo webhook: secret header, wrapped or flat body, answered fast, handled after."""
-        if self.zalo_feed is None:
+    async def webhook(self, request: web.Request) -> web.StreamResponse:
+        """A platform's webhook; 404 for a platform not in webhook mode."""
+        handler = self.webhooks.get(request.match_info["platform"])
+        if handler is None:
             raise web.HTTPNotFound()
-        if not _secret_ok(request, "X-Bot-Api-Secret-Token", self.zalo_secret):
-            log.warning("Zalo webhook with a wrong or missing secret from %s", request.remote)
-            return web.json_response({"message": "Forbidden"}, status=403)
-        body = await _json_body(request)
-        inner = body.get("result", body) if isinstance(body, dict) else None
-        if not isinstance(inner, dict) or not isinstance(inner.get("message"), dict):
-            return web.json_response({"message": "Bad Request"}, status=400)
-        task = asyncio.create_task(self._feed_zalo(body))
+        return await handler(request)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` after answering; :meth:`stop` waits for it."""
+        task = asyncio.create_task(self._guarded(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return web.json_response({"message": "Success"})
 
-    async def _feed_zalo(self, body: Any) -> None:
-        """Handle one answered Zalo webhook; nothing escapes into the background task."""
-        assert self.zalo_feed is not None
+    @staticmethod
+    async def _guarded(work: Coroutine[Any, Any, None]) -> None:
+        """Run answered webhook work; nothing escapes into the background task."""
         try:
-            await self.zalo_feed(body)
+            await work
         except Exception:
-            log.exception("Zalo webhook update failed after it was answered")
+            log.exception("webhook update failed after it was answered")
 
     async def media_file(self, request: web.Request) -> web.StreamResponse:
         """A stored video, or a photo's clean variant (made on its first request); never a

@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Context
-from bot.core.events import Attachment, Platform
+from bot.core.events import Attachment
 from bot.core.messenger import Button, Media, OutMessage, SendError
 from bot.core.router import Role, Router
 from bot.core.services import Services
@@ -43,7 +43,6 @@ DRAFT_TTL = timedelta(hours=1)
 LATEST = 5
 PIN_WORDS = {"ghim", "pin"}
 COMMUNE_TAGS = {"xa", "toanxa"}
-BUTTON_PLATFORMS = {Platform.TELEGRAM.value, Platform.WEB.value}
 
 
 # ---------------------------------------------------------------- parsing
@@ -93,7 +92,7 @@ async def latest_notices(
     """The village's latest sent notices (and commune-wide ones), newest first."""
     return list((await session.exec(select(Notice).where(
         Notice.status == SENT,
-        (Notice.village_id == village_id) | col(Notice.commune).is_(True),
+        (col(Notice.village_id) == village_id) | col(Notice.commune).is_(True),
     ).order_by(col(Notice.sent_at).desc(), col(Notice.id).desc()).limit(limit))).all())
 
 
@@ -116,7 +115,7 @@ async def add_ack(
     """Record one person's read; False when they had already acknowledged."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = await session.exec(insert(NoticeAck).values(  # type: ignore[call-overload]
+    result = await session.exec(insert(NoticeAck).values(
         notice_id=notice_id, person_id=person_id, platform=platform, at=now,
     ).on_conflict_do_nothing())
     return bool(result.rowcount)
@@ -158,8 +157,9 @@ def _media_for(notice: Notice, services: Services, platform: str) -> tuple[Media
     if not name:
         return ()
     store = services.media
-    file_id = data.get("file_id") if platform == Platform.TELEGRAM.value else None
-    if platform == Platform.ZALO.value:  # a clean copy: no EXIF (GPS) leaves the bot
+    caps = services.capabilities(platform)
+    file_id = data.get("file_id") if caps.reuses_file_ids else None
+    if caps.photo_url_only:  # a clean copy: no EXIF (GPS) leaves the bot
         return (Media(url=store.url(store.send_name(name))),)
     path = None if file_id else store.send_path(name)
     return (Media(file_id=file_id, path=str(path) if path else None,
@@ -183,7 +183,7 @@ def render_notice(
     text = f"{notice.text}\n\n{footer}"
     buttons: tuple[tuple[Button, ...], ...] = ()
     if with_ack and notice.id is not None:
-        if platform in BUTTON_PLATFORMS:
+        if services.capabilities(platform).buttons:
             buttons = ((_ack_button(services, locale, notice.id, 0),),)
         else:
             text += "\n\n" + t(locale, "announce-ack-hint", id=notice.number)
@@ -230,7 +230,7 @@ async def _store_photo(ctx: Context, att: Attachment) -> dict[str, str] | str:
     except SendError as exc:
         return "announce-photo-too-big" if "too big" in exc.detail else "announce-photo-failed"
     media = {"name": stored.name}
-    if ctx.msg.platform is Platform.TELEGRAM and att.kind == "photo":  # a document keeps EXIF
+    if ctx.messenger.capabilities.reuses_file_ids and att.kind == "photo":  # a document keeps EXIF
         media["file_id"] = att.ref
     return media
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -27,7 +28,7 @@ class Notice(SQLModel, table=True):
     tags: str = Field(default="", max_length=500)
     commune: bool = False
     pin: bool = False
-    media: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    media: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=DRAFT, max_length=16, index=True)
     origin_platform: str = Field(max_length=16)
     origin_chat: str = Field(max_length=64)

@@ -21,7 +21,7 @@ async def notices_section(req: PageRequest) -> list[PageSection]:
     vid = req.village.id or 0
     rows = (await req.session.exec(select(Notice).where(
         Notice.status == SENT, Notice.tags == "",
-        (Notice.village_id == vid) | col(Notice.commune).is_(True)).order_by(
+        (col(Notice.village_id) == vid) | col(Notice.commune).is_(True)).order_by(
         col(Notice.sent_at).desc()).limit(NOTICE_LIMIT))).all()
     parts = [f'<section id="notices"><h2>{escape(req.t("vpage-notices"))}</h2>']
     if rows:

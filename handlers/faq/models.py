@@ -9,6 +9,7 @@ numbered list last shown to one person in one chat, so ``/hoi 2`` works from any
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
@@ -69,5 +70,5 @@ class FaqChoice(SQLModel, table=True):
 
     chat_id: int = Field(foreign_key="chat.id", primary_key=True)
     person_id: int = Field(foreign_key="person.id", primary_key=True)
-    entry_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    entry_ids: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime

@@ -57,7 +57,7 @@ async def save_choices(
 ) -> None:
     """Remember the numbered list just shown to this person in this chat (one upsert)."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
-    await session.exec(_choice_upsert(dialect), params={  # type: ignore[call-overload]
+    await session.exec(_choice_upsert(dialect), params={
         "chat_id": chat_id, "person_id": person_id, "entry_ids": list(entry_ids),
         "created_at": now})
 

@@ -6,6 +6,7 @@ Phone numbers and the list are shown to the village's officials only, in a priva
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.core.context import Context
 from bot.core.messenger import Button, OutMessage
@@ -320,7 +321,9 @@ async def my_household(ctx: Context) -> None:
 # ---------------------------------------------------------------- import
 
 
-def _preview_rows(rows: list[Row], existing: list[Household]) -> tuple[list, list, list]:
+def _preview_rows(
+    rows: list[Row], existing: list[Household]
+) -> tuple[list[Any], list[Any], list[Any]]:
     by_key = {(fold(h.hamlet), fold(h.head_name)): h for h in existing}
     added, changed, same = [], [], []
     for row in rows:
@@ -377,7 +380,7 @@ async def _import(ctx: Context, rest: str) -> None:
     lines += [ctx.t("import-change-line", n=h.number, head=h.head_name, old=h.phone or "-",
                     new=r.phone) for r, h in changed[:10]]
     lines.append(ctx.t("import-confirm-hint", minutes=int(IMPORT_TTL.total_seconds() // 60)))
-    buttons = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
     if ctx.messenger.capabilities.buttons:
         buttons = ((Button(ctx.t("import-button-ok"), f"hoimp:ok:{draft.id}"),
                     Button(ctx.t("import-button-cancel"), f"hoimp:no:{draft.id}")),)

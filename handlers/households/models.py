@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -51,7 +52,7 @@ class HouseholdImport(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     village_id: int = Field(foreign_key="village.id")
     author_id: int = Field(foreign_key="person.id")
-    rows: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rows: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="draft", max_length=16)
     created_at: datetime
     expires_at: datetime

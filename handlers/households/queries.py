@@ -77,9 +77,12 @@ async def pending_for(session: AsyncSession, household_id: int) -> list[Househol
 
 def _private_key(chat: Chat) -> tuple[str, str]:
     """The person key (platform, external id) of a private chat (web ids are ``dm-<user>``)."""
+    from bot.adapters import capabilities_of  # the platform registry (no SDK import)
+
     ext = chat.external_id
-    if chat.platform == "web" and ext.startswith("dm-"):
-        ext = ext[3:]
+    prefix = capabilities_of(chat.platform).private_chat_prefix
+    if prefix and ext.startswith(prefix):
+        ext = ext[len(prefix):]
     return chat.platform, ext
 
 

@@ -6,7 +6,7 @@ Its own :class:`Router`, included in the ``meetings`` feature router by ``__init
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
@@ -23,7 +23,6 @@ from handlers.meetings import queries as mrepo
 from handlers.meetings.ics import build_calendar, feed_window_start
 from handlers.meetings.models import RecurringNotice
 from handlers.meetings.render import duration
-from scheduler import ReminderScheduler, ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +42,16 @@ async def start_reminders(services: Services) -> None:
     """Own the reminder scheduler; rebuild it from the database."""
     # Only the elected leader runs it (PostgreSQL advisory lock; on SQLite always this process):
     # a new leader rebuilds from the database, and firing is a conditional UPDATE, never twice.
+    # Imported here: the scheduler engine imports this feature's rules (a cycle at import time).
+    from scheduler import ReminderScheduler, ReminderService
+
     scheduler = LeaderScheduler(ReminderScheduler(ReminderService(services), services.clock),
                                 services.db)
     services.scheduler = scheduler
     await scheduler.start()
 
 
-def _poke(ctx: Context, when: object) -> None:
+def _poke(ctx: Context, when: datetime | None) -> None:
     sched = ctx.services.scheduler
     if sched is not None:
         sched.poke(when)

@@ -43,7 +43,7 @@ def build_calendar(
             event.add("location", meeting.place)
         event.add("status", "CANCELLED" if meeting.status == MEETING_CANCELLED else "CONFIRMED")
         cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 def feed_window_start(now: datetime) -> datetime:

@@ -90,7 +90,8 @@ async def rsvp_counts(
     if not meeting_ids:
         return counts
     rows = (await session.exec(select(Rsvp.meeting_id, Rsvp.answer, func.count()).where(
-        col(Rsvp.meeting_id).in_(meeting_ids)).group_by(Rsvp.meeting_id, Rsvp.answer))).all()
+        col(Rsvp.meeting_id).in_(meeting_ids)).group_by(col(Rsvp.meeting_id),
+                                                         col(Rsvp.answer)))).all()
     for mid, answer, n in rows:
         yes, no = counts[mid]
         if answer == RSVP_YES:
@@ -139,7 +140,7 @@ async def replace_reminders(
     a meeting created 3 hours ahead).
     """
     await skip_pending(session, meeting_id=meeting.id or 0)
-    rows = []
+    rows: list[Reminder] = []
     if meeting.status != MEETING_SCHEDULED:
         return rows
     for offset in offsets:
@@ -156,7 +157,7 @@ async def replace_reminders(
 
 async def skip_pending(session: AsyncSession, *, meeting_id: int) -> None:
     """Mark every pending reminder of a meeting as skipped (it was moved or cancelled)."""
-    await session.exec(update(Reminder).where(  # type: ignore[call-overload]
+    await session.exec(update(Reminder).where(
         col(Reminder.meeting_id) == meeting_id, col(Reminder.status) == REMINDER_PENDING,
     ).values(status=REMINDER_SKIPPED))
 

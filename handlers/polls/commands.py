@@ -148,7 +148,7 @@ async def create(ctx: Context) -> None:
     lines.append(ctx.t("poll-preview-audience", groups=groups, people=len(chats) - groups))
     lines.append(ctx.t("poll-preview-hint", n=number,
                        minutes=int(DRAFT_TTL.total_seconds() // 60)))
-    buttons = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
     if ctx.messenger.capabilities.buttons:
         buttons = ((Button(ctx.t("poll-button-send"), f"pl:ok:{poll.id}"),
                     Button(ctx.t("poll-button-cancel"), f"pl:no:{poll.id}")),)
@@ -332,7 +332,7 @@ async def results(ctx: Context) -> None:
 async def _close_and_post(session: AsyncSession, services: Services, poll: Poll,
                           now: datetime) -> bool:
     """Close an open poll once (conditional UPDATE) and queue its results to every chat."""
-    claimed = await session.exec(update(Poll).where(  # type: ignore[call-overload]
+    claimed = await session.exec(update(Poll).where(
         col(Poll.id) == poll.id, col(Poll.status) == OPEN).values(status=CLOSED,
                                                                    closed_at=now))
     if claimed.rowcount != 1:

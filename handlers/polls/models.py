@@ -20,7 +20,7 @@ class Poll(SQLModel, table=True):
     number: int
     author_id: int = Field(foreign_key="person.id")
     question: str = Field(max_length=500)
-    options: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     per_household: bool = False
     anonymous: bool = False
     status: str = Field(default=DRAFT, max_length=16, index=True)

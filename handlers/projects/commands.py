@@ -529,7 +529,8 @@ async def _record(ctx: Context, project: Project, text: str) -> None:
     if platform and external_id:
         await projects_repo.set_follow(
             ctx.session, project_id=project.id or 0, platform=platform,
-            chat_external_id=private_chat_id(platform, external_id), person_id=None,
+            chat_external_id=private_chat_id(ctx.services.capabilities(platform), external_id),
+            person_id=None,
             active=True, now=ctx.now, keep_decline=True)
     await repo.audit(ctx.session, now=ctx.now, action="ungho", person_id=ctx.person.id,
                      village_id=project.village_id,

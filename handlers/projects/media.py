@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import to_local
 from bot.core.events import Attachment, ChatRef, Platform
-from bot.core.messenger import Media, Messenger, OutMessage, SendError, SendErrorKind
+from bot.core.messenger import Capabilities, Media, Messenger, OutMessage, SendError, SendErrorKind
 from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Chat, Village
@@ -53,9 +53,9 @@ class KeepError(Exception):
         self.code = code
 
 
-def private_chat_id(platform: str, user_id: str) -> str:
+def private_chat_id(caps: Capabilities, user_id: str) -> str:
     """The private chat id of a platform user (the web chat prefixes ``dm-``)."""
-    return f"dm-{user_id}" if platform == Platform.WEB.value else user_id
+    return f"{caps.private_chat_prefix}{user_id}"
 
 
 def check_attachment(att: Attachment, max_bytes: int) -> None:
@@ -74,15 +74,15 @@ async def keep_attachment(
 ) -> Kept:
     """Download and store one attachment now; raise KeepError with a reason code."""
     check_attachment(att, max_bytes)
-    telegram = messenger.platform is Platform.TELEGRAM
+    reuses = messenger.capabilities.reuses_file_ids
     # Telegram strips EXIF from what it receives as a photo, not from a file sent as a document
-    file_id = att.ref if telegram and att.kind != "document" else None
+    file_id = att.ref if reuses and att.kind != "document" else None
     if att.kind == "video":
         try:
             data = await messenger.download(att, max_bytes * 5)
             return Kept(store.save_video(data).name, "video", file_id)
         except (SendError, MediaError) as exc:
-            if telegram:  # Telegram keeps it for us: re-send by file_id, link nothing
+            if reuses:  # the platform keeps it for us (Telegram): re-send by file_id, link nothing
                 log.info("video kept by file_id only: %s", exc)
                 return Kept(None, "video", file_id)
             raise KeepError("too-big") from exc
@@ -135,7 +135,8 @@ def render_update(
             elif item.name:
                 notes.append(i18n.t(locale, "projects-photo-no-url"))
             continue
-        file_id = item.file_id if chat.platform == Platform.TELEGRAM.value else None
+        reuses = messenger is not None and messenger.capabilities.reuses_file_ids
+        file_id = item.file_id if reuses else None
         path = store.send_path(item.name) if item.name and not file_id else None
         if file_id or path:
             out.append(Media(kind=item.kind, file_id=file_id,

@@ -32,7 +32,8 @@ def _configure(connection) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _run() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = create_async_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as conn:
         await conn.run_sync(_configure)
     await engine.dispose()
