@@ -50,7 +50,7 @@ class PendingDraft(SQLModel, table=True):
     person_id: int = Field(index=True)
     kind: str = Field(max_length=32)
     ref_id: int | None = None  # the feature's own row (e.g. the notice), if any
-    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=PENDING, max_length=16)
     created_at: datetime
     expires_at: datetime

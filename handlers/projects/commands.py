@@ -693,8 +693,9 @@ async def _step_error(ctx: Context, kind: str, step: int, text: str) -> str | No
             (parse_amount(text) or 0) <= 0):
         return "projects-create-bad-budget"
     if kind in (FLOW_GIFT, FLOW_UPDATE) and step == 0:
+        village_id = ctx.village.id if ctx.village is not None else None
         project = await projects_repo.project_by_code(
-            ctx.session, village_id=ctx.village.id or 0, code=normalize_code(text) or "")
+            ctx.session, village_id=village_id or 0, code=normalize_code(text) or "")
         return None if project is not None else "projects-ask-unknown"
     if kind == FLOW_GIFT and step == 1 and (parse_amount(text) or 0) == 0:
         return "projects-ask-bad-amount"
