@@ -209,6 +209,7 @@ async def _step_by_step(h: Harness, *, answer, dm_answer=None) -> None:  # type:
     assert "Đã tạo cuộc họp số 1" in done[0]
     [meeting] = await _meetings(h)
     assert (meeting.place, meeting.topic) == ("Nhà văn hóa thôn", "Tổng kết năm")
+    await _drain(h)  # the announcement reached group1 too
     # /huy ends a flow: the next message is not taken as an answer
     await h.say("/taohop", user="official")
     assert "Đã dừng" in (await h.say("/huy", user="official"))[0]
