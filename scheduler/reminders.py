@@ -182,7 +182,8 @@ class ReminderService:
 
             return meeting_render.reminder(
                 t, locale, meeting, village=village.name if village else "",
-                left=_aware(meeting.starts_at) - now, late=late, number=None, buttons=buttons,
+                left=_aware(meeting.starts_at) - now, late=late, number=meeting.number,
+                buttons=buttons,
                 counts=(0, 0))
 
         return render

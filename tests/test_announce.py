@@ -39,9 +39,11 @@ async def test_resident_is_refused_and_audited(harness_factory, platform: str) -
         assert (await s.exec(select(Notice))).all() == []
 
 
-async def test_empty_announce_shows_usage(harness_factory, platform: str) -> None:
+async def test_empty_announce_asks_step_by_step(harness_factory, platform: str) -> None:
     h = await harness_factory(platform)
     (text,) = await h.say("/announce", user="official", chat="group1")
+    assert text.startswith("Nội dung thông báo là gì?")  # the step-by-step form
+    (text,) = await h.say("/announce #ghim", user="official", chat="group1")
     assert text.startswith("Cách dùng: /thongbao")
 
 
@@ -88,7 +90,7 @@ async def test_cancel(harness_factory, platform: str) -> None:
     texts = await h.say("/huy", user="official", chat="group1")
     assert texts == ["Đã hủy bản nháp thông báo số 1. Không có tin nào được gửi."]
     texts = await h.say("/xacnhan", user="official", chat="group1")
-    assert texts[0].startswith("Bạn không có thông báo nào đang chờ")
+    assert texts[0].startswith("Bạn không có bản nháp nào đang chờ")
     await settle(h)
     assert h.sent("group2") == []
 
@@ -98,7 +100,7 @@ async def test_draft_expires(harness_factory) -> None:
     await h.say(f"/thongbao {NOTICE}", user="official", chat="group1")
     await h.clock.advance(3601)
     texts = await h.say("/xacnhan", user="official", chat="group1")
-    assert texts[0].startswith("Bạn không có thông báo nào đang chờ")
+    assert texts[0].startswith("Bạn không có bản nháp nào đang chờ")
 
 
 async def test_tag_narrows_audience_and_unknown_tag_lists_valid(harness_factory) -> None:

@@ -72,7 +72,8 @@ async def test_copy_a_commune_from_sqlite_to_postgresql(
     await h.say("/toi", user="resident2", chat="dm")
     before = len(h.sent("group1"))
     await h.say("/taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp thôn", user="official")
-    await settle(h, "group1", before + 2)
+    await h.say("/xacnhan", user="official")
+    await settle(h, "group1", before + 3)
     source = h.services.settings.database_url
     await h.stop()
     expected = await _counts(source)
@@ -105,7 +106,9 @@ async def test_copy_a_commune_from_sqlite_to_postgresql(
         before, before2 = len(h.sent("group1")), len(h.sent("group2"))
         created = await h.say("/taohop 19h30 Chủ nhật | Sân bóng | Họp đoàn", user="official")
         assert "Chủ Nhật, 22/11/2026 lúc 19:30" in created[0]
-        await settle(h, "group1", before + 2)
+        created = await h.say("/xacnhan", user="official")
+        assert "Đã tạo cuộc họp số 2" in created[0]  # the copied sequence goes on
+        await settle(h, "group1", before + 3)
         assert "Sân bóng" in (await settle(h, "group2", before2 + 1))[-1]
         after = await _counts(pg_url)
         assert after["meeting"] == 2 and after["outbox"] > expected["outbox"]

@@ -329,7 +329,7 @@ async def test_answer_goes_to_the_askers_platform(harness_factory) -> None:
         s.add_all([person, Chat(platform="zalo", external_id="zl-77", created_at=now,
                                 locale="en")])
         await s.flush()
-        s.add(Question(village_id=1, person_id=person.id or 0, chat_platform="zalo",
+        s.add(Question(village_id=1, number=1, person_id=person.id or 0, chat_platform="zalo",
                        chat_external_id="zl-77", text="Khi nào phát gạo?", locale="vi",
                        created_at=now))
         await s.commit()

@@ -15,11 +15,21 @@ CREATE = "/taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp bàn xây d�
 
 
 async def _create(h: Harness, text: str = CREATE) -> list[str]:
-    """Create a meeting from group1 and wait for the outbox copy to reach group1 too."""
+    """Create a meeting from group1 (preview, then /xacnhan) and wait for the outbox copy to
+    reach group1 too."""
     before = len(h.sent("group1"))
-    texts = await h.say(text, user="official")
-    await settle(h, "group1", before + 2)
+    preview = await h.say(text, user="official")
+    assert "/xacnhan" in preview[0] and "Xem trước" in preview[0]
+    texts = await h.say("/xacnhan", user="official")
+    await settle(h, "group1", before + 3)
     return texts
+
+
+async def _confirmed(h: Harness, text: str, **kw: str) -> list[str]:
+    """Say a previewed command, check nothing was sent yet, then /xacnhan it."""
+    preview = await h.say(text, user="official", **kw)
+    assert "/xacnhan" in preview[0], preview
+    return await h.say("/xacnhan", user="official", **kw)
 
 
 async def settle(h: Harness, chat: str, count: int) -> list[str]:
@@ -52,6 +62,8 @@ async def test_create_natural_times_echo_full_time(harness_factory, phrase: str,
     h = await harness_factory("web")
     texts = await h.say(f"/taohop {phrase} | Nhà văn hóa | Họp thôn", user="official")
     assert shown in texts[0]
+    assert await _meetings(h) == []  # a preview: nothing saved or sent before /xacnhan
+    assert shown in (await h.say("/xacnhan", user="official"))[0]
     assert len(await _meetings(h)) == 1
     # the announcement reaches every chat of the village through the outbox, with buttons
     await h.wait_sent("group2", 1)
@@ -86,6 +98,7 @@ async def test_answer_to_question_completes_the_draft(harness_factory):
     assert "Tôi đoán là" in texts[0]
     texts = await h.say("3 giờ chiều thứ Hai", user="official")
     assert "Thứ Hai, 23/11/2026 lúc 15:00" in texts[0]
+    await h.say("/xacnhan", user="official")
     [meeting] = await _meetings(h)
     assert (meeting.place, meeting.topic) == ("Nhà văn hóa", "Họp chi bộ")
 
@@ -98,6 +111,8 @@ async def test_step_by_step(harness_factory, platform: str):
     texts = await h.say("Nhà văn hóa thôn", user="official", chat="dm")
     assert "Nội dung" in texts[0]
     texts = await h.say("Tổng kết năm", user="official", chat="dm")
+    assert "Xem trước" in texts[0] and "Tổng kết năm" in texts[0]
+    texts = await h.say("/xacnhan", user="official", chat="dm")
     assert "Đã tạo cuộc họp số 1" in texts[0]
     [meeting] = await _meetings(h)
     assert (meeting.place, meeting.topic) == ("Nhà văn hóa thôn", "Tổng kết năm")
@@ -116,7 +131,7 @@ async def test_lich_hop_every_spelling_every_platform(harness_factory, platform,
     h = await harness_factory(platform)
     await _create(h)
     texts = await h.say(spelling, user="resident", chat="group1")
-    assert "1. Thứ Bảy, 28/11/2026 lúc 19:30" in texts[0]
+    assert "Số 1 · Thứ Bảy, 28/11/2026 lúc 19:30" in texts[0]
     assert "Nhà văn hóa thôn" in texts[0] and "0 tham dự" in texts[0]
 
 
@@ -174,11 +189,14 @@ async def test_cancel_and_move_notify_every_chat(harness_factory, platform):
     await _create(h)
     await h.wait_sent("group2", 1)
     texts = await h.say("/doihop 1 20h Chủ nhật", user="official")
+    assert "Chủ Nhật, 22/11/2026 lúc 20:00" in texts[0] and "/xacnhan" in texts[0]
+    assert len(h.sent("group2")) == 1  # the preview reached nobody else
+    texts = await h.say("/xacnhan", user="official")
     assert "Chủ Nhật, 22/11/2026 lúc 20:00" in texts[0]
-    await settle(h, "group1", 4)
+    await settle(h, "group1", 6)
     sent = await settle(h, "group2", 2)
     assert "Thứ Bảy, 28/11/2026 lúc 19:30" in sent[1] and "22/11/2026 lúc 20:00" in sent[1]
-    texts = await h.say("/huyhop 1", user="official")
+    texts = await _confirmed(h, "/huyhop 1")
     assert "Đã hủy cuộc họp số 1" in texts[0]
     sent = await settle(h, "group2", 3)
     assert "đã bị hủy" in sent[2]
@@ -199,7 +217,7 @@ async def test_ics_feed(harness_factory):
     h = await harness_factory("web")
     await _create(h, "/taohop 19h30 thứ Bảy | Nhà văn hóa, xóm 2; cổng | Họp bàn")
     await _create(h, "/taohop 8h Chủ nhật | Sân đình | Tổng vệ sinh")
-    await h.say("/huyhop 1", user="official")  # the Sunday meeting is number 1
+    await _confirmed(h, "/huyhop 2")  # the Sunday meeting, created second, is number 2
     http = await h.http()
     async with http.get(f"{h.base_url}/v/thanhbinh/lich.ics") as resp:
         assert resp.status == 200
@@ -223,8 +241,9 @@ async def test_ics_feed(harness_factory):
 async def test_month_words_lunar_and_spoken_numbers(harness_factory, phrase: str, shown: str):
     h = await harness_factory("web")
     texts = await h.say(f"/taohop {phrase} | Nhà văn hóa | Họp thôn", user="official")
-    assert shown.split(" (")[0] in texts[0], texts
-    await h.wait_sent("group2", 1)  # the announcement shows the lunar date too
+    assert shown in texts[0], texts  # the preview shows the lunar date too
+    await h.say("/xacnhan", user="official")
+    await h.wait_sent("group2", 1)  # and so does the announcement
     assert shown in h.sent("group2")[0]
 
 

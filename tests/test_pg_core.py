@@ -76,9 +76,10 @@ async def test_core_flows_on_postgresql(pg_harness_factory, platform: str) -> No
     before = len(h.sent("group1"))
     await h.say("/taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp bàn xây dựng khu dân cư",
                 user="official")
-    await settle(h, "group1", before + 2)
+    await h.say("/xacnhan", user="official")  # preview, then the confirmation (drafts table)
+    await settle(h, "group1", before + 3)
     [listing] = await h.say("/lich-hop", user="resident", chat="group1")
-    assert "1. Thứ Bảy, 28/11/2026 lúc 19:30" in listing and "Nhà văn hóa thôn" in listing
+    assert "Số 1 · Thứ Bảy, 28/11/2026 lúc 19:30" in listing and "Nhà văn hóa thôn" in listing
 
     # /dangky in a private chat, then /lich-hop there
     sub = await h.say("/dangky thanhbinh", user="resident", chat="dm")

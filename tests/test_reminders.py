@@ -25,7 +25,7 @@ from handlers.meetings.models import Meeting, RecurringNotice, Reminder
 from scheduler import ReminderScheduler, ReminderService
 from scheduler.wakeup import SWEEP_JOB, WAKEUP_JOB
 from tests.harness import Harness, prepare_workdir
-from tests.test_meetings import CREATE, _create, settle
+from tests.test_meetings import CREATE, _confirmed, _create, settle
 
 # CREATE is Saturday 28/11/2026 19:30 in Vietnam = 12:30 UTC
 STARTS = datetime(2026, 11, 28, 12, 30, tzinfo=UTC)
@@ -90,7 +90,7 @@ async def test_fire_due_never_sends_twice(harness_factory):
 async def test_cancelled_meeting_never_reminds(harness_factory):
     h = await harness_factory("telegram")
     await _create(h)
-    await h.say("/huyhop 1", user="official")
+    await _confirmed(h, "/huyhop 1")
     await _advance_to(h, HOUR_BEFORE + timedelta(minutes=1))
     await h.services.outbox.quiet()
     assert await _reminder_texts(h, "group1") == []
@@ -100,7 +100,7 @@ async def test_cancelled_meeting_never_reminds(harness_factory):
 async def test_moved_meeting_gets_only_new_reminders(harness_factory):
     h = await harness_factory("telegram")
     await _create(h)
-    texts = await h.say("/doihop 1 19h30 Chủ nhật tuần sau", user="official")  # 29/11
+    texts = await _confirmed(h, "/doihop 1 19h30 Chủ nhật tuần sau")  # 29/11
     assert "Chủ Nhật, 29/11/2026 lúc 19:30" in texts[0]
     rows = await _reminders(h)
     assert [(r.status, r.meeting_version) for r in rows] == [
@@ -177,13 +177,15 @@ async def test_restart_after_meeting_started_skips(harness_factory):
 
 async def test_recurring_monthly_across_month_ends(harness_factory):
     h = await harness_factory("web")
-    texts = await h.say("/nhacdinhky ngày 31 hàng tháng 8h | Nộp quỹ thôn", user="official")
+    preview = await h.say("/nhacdinhky ngày 31 hàng tháng 8h | Nộp quỹ thôn", user="official")
+    assert "Thứ Năm, 31/12/2026 lúc 08:00" in preview[0] and "/xacnhan" in preview[0]
+    assert "chưa có nhắc" in (await h.say("/nhacdinhky", user="official"))[0]
+    texts = await h.say("/xacnhan", user="official")
     assert "Thứ Năm, 31/12/2026 lúc 08:00" in texts[0]
-    texts = await h.say("/nhacdinhky mỗi Chủ nhật 6:30 | Tổng vệ sinh đường làng",
-                        user="official")
+    texts = await _confirmed(h, "/nhacdinhky mỗi Chủ nhật 6:30 | Tổng vệ sinh đường làng")
     assert "Chủ Nhật, 22/11/2026 lúc 06:30" in texts[0]
     listing = (await h.say("/nhacdinhky", user="official"))[0]
-    assert "1. Nộp quỹ thôn" in listing and "2. Tổng vệ sinh" in listing
+    assert "Số 1 · Nộp quỹ thôn" in listing and "Số 2 · Tổng vệ sinh" in listing
     assert "đã xóa" in (await h.say("/nhacdinhky xoa 2", user="official"))[0].lower()
     fired = []
     for local in ("2026-12-31T08:00", "2027-01-31T08:00", "2027-03-31T08:00"):

@@ -191,6 +191,8 @@ async def test_meeting_created_listed_and_rsvped_on_different_processes(
         cluster: Cluster) -> None:
     c = cluster
     await c.telegram(c.say("/taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp bàn đường làng"))
+    await _until(lambda: any("/xacnhan" in t for t in c.texts(GROUP1)))  # the preview …
+    await c.telegram(c.say("/xacnhan"))  # … confirmed, maybe on another process (drafts table)
     # the announcement with RSVP buttons, through the outbox, in every linked group
     await _until(lambda: all(
         any(m.get("reply_markup") for m in c.tg.sent_messages(g)) for g in OTHER_GROUPS))

@@ -53,6 +53,10 @@ async def _meeting_and_rsvp(h: Harness, page, *, viewport_height: int) -> None: 
     await page.fill("#text", "/taohop 19h30 thứ Bảy tuần sau | Nhà văn hóa | Họp bàn")
     await page.click("button[type=submit]")
     await page.get_by_text("Thứ Bảy, 28/11/2026 lúc 19:30").first.wait_for()
+    send = page.locator("#log").get_by_role("button", name="Gửi")  # the preview: not sent yet
+    await send.wait_for()
+    await send.click()
+    await page.get_by_text("Đã tạo cuộc họp số 1").first.wait_for()
     await page.select_option("#user", "resident")
     attend = page.get_by_role("button", name="Tham dự (0)")
     await attend.wait_for()

@@ -26,6 +26,7 @@ from telegram import (
     BotCommandScopeDefault,
     Chat,
     Document,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -175,7 +176,11 @@ class TelegramMessenger:
         return sent
 
     async def _send(self, chat_id: str, message: OutMessage, sent: SentRef) -> None:
-        markup = _markup(message.buttons)
+        markup: InlineKeyboardMarkup | ForceReply | None = _markup(message.buttons)
+        if markup is None and message.force_reply:
+            # a question: the reply field opens for the person it answers (selective), and
+            # the answer reaches the bot even with privacy mode on, as a reply to the bot
+            markup = ForceReply(selective=True)
         title_len = len(message.title) + 1 if message.title else 0
         chunks = split_text(message.text, self.capabilities.max_text - title_len) or [""]
         media = list(message.media)
@@ -206,7 +211,8 @@ class TelegramMessenger:
                 int(message.reply_to) if (
                     message.reply_to and index == 0 and message.reply_to.isdigit()) else None))
 
-    async def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None,
+    async def _send_text(self, chat_id: str, text: str,
+                         markup: InlineKeyboardMarkup | ForceReply | None,
                          silent: bool, reply_to: int | None) -> str:
         """``sendMessage`` through PTB's request object: PTB's wire format and error mapping
         (RetryAfter, Forbidden, ChatMigrated …), without building a ``Message`` from the answer
@@ -228,7 +234,7 @@ class TelegramMessenger:
         chat_id: str,
         media: list[Media],
         caption: str,
-        markup: InlineKeyboardMarkup | None,
+        markup: InlineKeyboardMarkup | ForceReply | None,
         message: OutMessage,
     ) -> list[Message]:
         if len(media) == 1:

@@ -85,6 +85,7 @@ class Context:
         buttons: tuple[tuple[Button, ...], ...] = (),
         media: tuple[Media, ...] = (),
         quote: bool = False,
+        force_reply: bool = False,
     ) -> SentRef:
         """Send a message to this update's chat once the handler's work is committed.
 
@@ -92,7 +93,9 @@ class Context:
         are logged, not raised.
         """
         out = OutMessage(text=text, title=title, buttons=buttons, media=media,
-                         reply_to=self.msg.message_id if quote else None)
+                         reply_to=self.msg.message_id if quote or (
+                             force_reply and not self.msg.is_private) else None,
+                         force_reply=force_reply)
         sent = SentRef()
         self.replies.append(sent)
 

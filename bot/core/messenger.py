@@ -47,6 +47,7 @@ class OutMessage:
     buttons: tuple[tuple[Button, ...], ...] = ()
     reply_to: str | None = None
     silent: bool = False
+    force_reply: bool = False  # a question: Telegram shows a reply field (works with privacy on)
 
 
 @dataclass(frozen=True, slots=True)

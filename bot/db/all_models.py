@@ -5,5 +5,5 @@ feature registry brings them all.
 """
 
 import handlers  # noqa: F401  (every feature package's models)
-from bot.db import models, scaleout_models, sequences  # noqa: F401
+from bot.db import drafts, models, scaleout_models, sequences  # noqa: F401
 from bot.delivery import models as delivery_models  # noqa: F401

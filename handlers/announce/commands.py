@@ -24,12 +24,13 @@ from bot.core.events import Attachment
 from bot.core.messenger import Button, Media, OutMessage, SendError
 from bot.core.router import Role, Router
 from bot.core.services import Services
-from bot.db import repo
+from bot.db import drafts, repo
 from bot.db.models import Chat, Person, Village
+from bot.db.sequences import next_number
 from bot.db.villages import commune_chats, private_chat_of, village_chats, village_tags
 from bot.delivery.outbox import fan_out, find_sent
 from bot.media import MediaError
-from bot.text.command_vocab import NEWS_WORDS
+from bot.text.command_vocab import NEWS_WORDS, NO_WORDS
 from bot.text.fold import fold
 from bot.text.numbers import db_id, parse_number
 from handlers.announce.models import CANCELLED, DRAFT, SENT, Notice, NoticeAck
@@ -38,6 +39,7 @@ router = Router("announce")
 log = logging.getLogger(__name__)
 
 KIND = "announce"
+FLOW = "ask-announce"  # /thongbao step by step: the text, then an optional photo
 DRAFT_TTL = timedelta(hours=1)
 LATEST = 5
 PIN_WORDS = {"ghim", "pin"}
@@ -93,6 +95,19 @@ async def latest_notices(
         Notice.status == SENT,
         (col(Notice.village_id) == village_id) | col(Notice.commune).is_(True),
     ).order_by(col(Notice.sent_at).desc(), col(Notice.id).desc()).limit(limit))).all())
+
+
+async def notice_by_number(ctx: Context, number: int) -> Notice | None:
+    """Sent notice ``number`` of the chat's village, else the commune-wide one of that number."""
+    vid = ctx.village.id if ctx.village is not None else None
+    for village_id in ([vid] if vid is not None else []) + [None]:
+        stmt = select(Notice).where(Notice.number == db_id(number), Notice.status == SENT)
+        stmt = stmt.where(col(Notice.village_id).is_(None) if village_id is None
+                          else Notice.village_id == village_id)
+        found = (await ctx.session.exec(stmt)).first()
+        if found is not None:
+            return found
+    return None
 
 
 async def add_ack(
@@ -172,7 +187,7 @@ def render_notice(
         if services.capabilities(platform).buttons:
             buttons = ((_ack_button(services, locale, notice.id, 0),),)
         else:
-            text += "\n\n" + t(locale, "announce-ack-hint", id=notice.id)
+            text += "\n\n" + t(locale, "announce-ack-hint", id=notice.number)
     return OutMessage(text=text, title=title, buttons=buttons,
                       media=_media_for(notice, services, platform))
 
@@ -224,8 +239,18 @@ async def _store_photo(ctx: Context, att: Attachment) -> dict[str, str] | str:
 @router.command("announce", "thongbao", role=Role.OFFICIAL, help_key="help-announce",
                 usage_key="usage-announce")
 async def announce(ctx: Context) -> None:
-    """Draft a notice, preview it with its audience, or send at once to this chat only."""
-    parsed = parse_announce(ctx.args)
+    """Draft a notice, preview it with its audience, or send at once to this chat only;
+    alone, ask for the text, then an optional photo, one question at a time."""
+    if not ctx.args.strip() and not ctx.msg.attachments and ctx.village is not None:
+        await drafts.ask(ctx.session, chat_id=ctx.chat.id or 0, person_id=ctx.person.id or 0,
+                         village_id=ctx.village.id, kind=FLOW, payload={}, now=ctx.now)
+        await ctx.reply(ctx.t("announce-ask-text"), force_reply=True)
+        return
+    await _announce(ctx, ctx.args)
+
+
+async def _announce(ctx: Context, args: str) -> None:
+    parsed = parse_announce(args)
     if not parsed.text:
         await ctx.say("usage-announce")
         return
@@ -277,7 +302,12 @@ async def announce(ctx: Context) -> None:
     groups = sum(1 for c in chats if c.is_group)
     preview = render_notice(ctx.services, notice, village, ctx.msg.platform.value, ctx.locale,
                             with_ack=False)
-    hint = ctx.t("announce-preview", groups=groups, people=len(chats) - groups, id=notice.id)
+    draft = await drafts.put(ctx.session, village_id=notice.village_id,
+                             person_id=ctx.person.id or 0, kind=KIND, ref_id=notice.id,
+                             payload={}, now=ctx.now)
+    notice.expires_at = draft.expires_at
+    hint = ctx.t("announce-preview", groups=groups, people=len(chats) - groups, id=draft.number,
+                 until=drafts.expires_text(draft, ctx.services.settings.tz))
     buttons: tuple[tuple[Button, ...], ...] = ()
     if ctx.messenger.capabilities.buttons:
         buttons = ((Button(ctx.t("announce-button-send"), f"ann:ok:{notice.id}"),
@@ -291,6 +321,9 @@ async def _send(ctx: Context, notice: Notice, village: Village | None,
     """Queue the notice to every chat, mark it sent, audit, and tell the author."""
     services = ctx.services
     notice.status, notice.sent_at = SENT, ctx.now
+    if notice.number is None:
+        notice.number = await next_number(ctx.session, village_id=notice.village_id,
+                                          kind="notice")
     await ctx.session.flush()
     default = services.settings.default_locale
 
@@ -306,44 +339,24 @@ async def _send(ctx: Context, notice: Notice, village: Village | None,
                                     author_id=ctx.person.id, pin=notice.pin)
     await repo.audit(ctx.session, now=ctx.now, action="announce", person_id=ctx.person.id,
                      village_id=notice.village_id,
-                     detail=f"#{notice.id} -> {len(chats)}: {notice.text[:300]}")
+                     detail=f"#{notice.number} -> {len(chats)}: {notice.text[:300]}")
     groups = sum(1 for c in chats if c.is_group)
-    await ctx.say("announce-queued", id=notice.id, groups=groups, people=len(chats) - groups)
-
-
-async def _draft(ctx: Context, notice_id: int | None) -> Notice | None:
-    """The author's draft ``notice_id`` (or latest), answering the refusal when there is none."""
-    stmt = select(Notice).where(Notice.status == DRAFT, Notice.author_id == ctx.person.id)
-    if notice_id is not None:
-        other = await ctx.session.get(Notice, db_id(notice_id))
-        if other is not None and other.author_id != ctx.person.id and other.status == DRAFT:
-            await ctx.say("announce-not-author")
-            return None
-        stmt = stmt.where(Notice.id == db_id(notice_id))
-    notice = (await ctx.session.exec(stmt.order_by(col(Notice.id).desc()))).first()
-    if notice is None or notice.expires_at <= ctx.now:
-        if notice is not None:
-            notice.status = CANCELLED
-        await ctx.say("announce-no-draft")
-        return None
-    if not (ctx.is_commune_official if notice.commune or notice.village_id is None
-            else ctx.is_official_of(notice.village_id)):
-        # the pipeline checked the role for the chat's village; the draft may be another's
-        await repo.audit(ctx.session, now=ctx.now, action=(ctx.msg.button or "xacnhan")[:64],
-                         allowed=False, person_id=ctx.person.id, village_id=notice.village_id,
-                         detail=f"#{notice.id}")
-        await ctx.say("error-official-only")
-        return None
-    return notice
+    await ctx.say("announce-queued", id=notice.number, groups=groups, people=len(chats) - groups)
 
 
 def _number(text: str) -> int | None:
     return parse_number(text)
 
 
-async def _confirm(ctx: Context, notice_id: int | None) -> None:
-    notice = await _draft(ctx, notice_id)
-    if notice is None:
+async def _confirm_notice(ctx: Context, draft: drafts.PendingDraft) -> None:
+    """``/xacnhan`` of a notice preview: still allowed now? then send it to its audience."""
+    notice = await ctx.session.get(Notice, draft.ref_id or 0)
+    if notice is None or notice.status != DRAFT:
+        await ctx.say("announce-no-draft")
+        return
+    if notice.commune and not ctx.is_commune_official:
+        draft.status = drafts.PENDING  # not theirs to confirm any more: leave it untouched
+        await ctx.say("announce-commune-only")
         return
     village = (await ctx.session.get(Village, notice.village_id)
                if notice.village_id is not None else None)
@@ -355,41 +368,129 @@ async def _confirm(ctx: Context, notice_id: int | None) -> None:
     await _send(ctx, notice, village, chats)
 
 
-async def _cancel(ctx: Context, notice_id: int | None) -> None:
-    notice = await _draft(ctx, notice_id)
-    if notice is None:
-        return
-    notice.status = CANCELLED
+async def _drop_notice(ctx: Context, draft: drafts.PendingDraft) -> None:
+    notice = await ctx.session.get(Notice, draft.ref_id or 0)
+    if notice is not None and notice.status == DRAFT:
+        notice.status = CANCELLED
     await repo.audit(ctx.session, now=ctx.now, action="announce-cancel",
-                     person_id=ctx.person.id, village_id=notice.village_id,
-                     detail=f"#{notice.id}")
-    await ctx.say("announce-cancelled", id=notice.id)
+                     person_id=ctx.person.id, village_id=draft.village_id,
+                     detail=f"#{draft.number}")
+    await ctx.say("announce-cancelled", id=draft.number)
+
+
+drafts.on_confirm(KIND, drop=_drop_notice)(_confirm_notice)
+
+
+async def _pending(ctx: Context, number: int | None,
+                   draft_id: int | None = None) -> drafts.PendingDraft | None:
+    """The person's pending draft (numbered, or the latest), answering why when there is none."""
+    draft = await drafts.find(ctx.session, person_id=ctx.person.id or 0, now=ctx.now,
+                              number=number, draft_id=draft_id,
+                              village_id=ctx.village.id if ctx.village else None)
+    if draft is None and number is not None:  # a commune-wide draft has no village
+        draft = await drafts.find(ctx.session, person_id=ctx.person.id or 0, now=ctx.now,
+                                  number=number, village_id=None)
+    if draft is None:
+        await ctx.say("draft-none")
+    return draft
 
 
 @router.command("xacnhan", role=Role.OFFICIAL, help_key="help-xacnhan")
 async def confirm(ctx: Context) -> None:
-    """Send the author's pending notice."""
-    await _confirm(ctx, _number(ctx.args))
+    """Send what the person's pending preview (notice, meeting, recurring notice) shows."""
+    draft = await _pending(ctx, _number(ctx.args))
+    if draft is not None:
+        await drafts.confirm(ctx, draft)
 
 
 @router.command("huy", role=Role.OFFICIAL, help_key="help-huy")
 async def cancel(ctx: Context) -> None:
-    """Drop the author's pending notice."""
-    await _cancel(ctx, _number(ctx.args))
+    """End the person's step-by-step questions here, else drop their pending preview."""
+    if not ctx.args.strip() and await drafts.stop_flows(ctx):
+        await ctx.say("flow-stopped")
+        return
+    draft = await _pending(ctx, _number(ctx.args))
+    if draft is not None:
+        await drafts.drop(ctx, draft)
+
+
+@router.on_button("draft", role=Role.OFFICIAL)
+async def draft_button(ctx: Context) -> None:
+    """``draft:ok:<id>`` / ``draft:no:<id>``: the preview's Send / Cancel buttons."""
+    parts = (ctx.msg.button or "").split(":")
+    action = parts[1] if len(parts) > 1 else ""
+    draft_id = _number(parts[2]) if len(parts) > 2 else None
+    if ctx.msg.callback_id:
+        await ctx.messenger.answer_button(ctx.msg.callback_id)
+    draft = await _pending(ctx, None, draft_id=draft_id or 0)
+    if draft is None:
+        return
+    await (drafts.confirm if action == "ok" else drafts.drop)(ctx, draft)
 
 
 @router.on_button("ann", role=Role.OFFICIAL)
 async def confirm_button(ctx: Context) -> None:
-    """The preview's Send / Cancel buttons (only the author may use them)."""
+    """A notice preview's Send / Cancel buttons (``ann:ok:<notice id>``; only the author)."""
     parts = (ctx.msg.button or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
     notice_id = _number(parts[2]) if len(parts) > 2 else None
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)
-    if action == "ok":
-        await _confirm(ctx, notice_id)
-    else:
-        await _cancel(ctx, notice_id)
+    found = await drafts.by_ref(ctx.session, kind=KIND, ref_id=notice_id or 0)
+    if found is not None and found.person_id != ctx.person.id:
+        await ctx.say("announce-not-author")
+        return
+    draft = await _pending(ctx, None, draft_id=found.id if found else 0)
+    if draft is None:
+        return
+    await (drafts.confirm if action == "ok" else drafts.drop)(ctx, draft)
+
+
+@router.on_message(groups=False)
+async def announce_answer(ctx: Context) -> bool:
+    """An answer to this person's ``/thongbao`` questions (here, or in the DM for a group)."""
+    if not (ctx.roles or ctx.is_admin) or ctx.person.id is None or ctx.msg.text.startswith("/"):
+        return False
+    flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id,
+                               now=ctx.now)
+    if flow is None and ctx.msg.is_private:
+        flow = await drafts.asking(ctx.session, chat_id=None, person_id=ctx.person.id,
+                                   now=ctx.now)
+    if flow is None or flow.kind != FLOW or not ctx.is_official_of(flow.village_id):
+        return False
+    if ctx.village is None or ctx.village.id != flow.village_id:
+        ctx.village = await ctx.session.get(Village, flow.village_id)
+    text = ctx.msg.text.strip()
+    if "text" not in flow.payload:
+        if not text:
+            await ctx.reply(ctx.t("announce-ask-text"), force_reply=True)
+            return True
+        if ctx.msg.attachments:  # the text came with its photo: nothing more to ask
+            await drafts.end_question(ctx.session, flow)
+            await _announce(ctx, text)
+            return True
+        await drafts.ask(ctx.session, chat_id=flow.ref_id or 0, person_id=ctx.person.id,
+                         village_id=flow.village_id, kind=FLOW, payload={"text": text},
+                         now=ctx.now)
+        await ctx.reply(ctx.t("announce-ask-photo"), force_reply=True)
+        return True
+    if not ctx.msg.attachments and fold(text) not in NO_WORDS:
+        await ctx.reply(ctx.t("announce-ask-photo"), force_reply=True)
+        return True
+    await drafts.end_question(ctx.session, flow)
+    await _announce(ctx, str(flow.payload["text"]))
+    return True
+
+
+@drafts.on_stop
+async def stop_announce_question(ctx: Context) -> bool:
+    """``/huy`` ends an unfinished ``/thongbao`` question."""
+    flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id or 0,
+                               now=ctx.now)
+    if flow is None or flow.kind != FLOW:
+        return False
+    await drafts.end_question(ctx.session, flow)
+    return True
 
 
 # ---------------------------------------------------------------- acknowledgements
@@ -429,7 +530,7 @@ async def ack_button(ctx: Context) -> None:
 async def read_command(ctx: Context) -> None:
     """``/dadoc <n>``: acknowledge notice n (Zalo has no buttons); default the latest."""
     notice_id = _number(ctx.args)
-    notice = await ctx.session.get(Notice, db_id(notice_id)) if notice_id is not None else None
+    notice = await notice_by_number(ctx, notice_id) if notice_id is not None else None
     if notice_id is None and ctx.village is not None:
         latest = await latest_notices(ctx.session, ctx.village.id or 0, limit=1)
         notice = latest[0] if latest else None
@@ -437,8 +538,8 @@ async def read_command(ctx: Context) -> None:
         await ctx.say("usage-dadoc")
         return
     added, count = await _ack(ctx, notice)
-    await ctx.say("announce-ack-done" if added else "announce-ack-again-full", id=notice.id,
-                  count=count)
+    await ctx.say("announce-ack-done" if added else "announce-ack-again-full",
+                  id=notice.number, count=count)
 
 
 @router.on_message(groups=True)
@@ -458,7 +559,7 @@ async def ack_by_reply(ctx: Context) -> bool:
     added, count = await _ack(ctx, notice)
     if ctx.msg.is_private:
         await ctx.say("announce-ack-done" if added else "announce-ack-again-full",
-                      id=notice.id, count=count)
+                      id=notice.number, count=count)
     return True
 
 
@@ -466,7 +567,7 @@ async def ack_by_reply(ctx: Context) -> bool:
 async def who_read(ctx: Context) -> None:
     """``/daxem <n>``: who acknowledged notice n."""
     notice_id = _number(ctx.args)
-    notice = await ctx.session.get(Notice, db_id(notice_id)) if notice_id is not None else None
+    notice = await notice_by_number(ctx, notice_id) if notice_id is not None else None
     if notice is None or notice.status != SENT:
         await ctx.say("usage-daxem")
         return
@@ -480,9 +581,9 @@ async def who_read(ctx: Context) -> None:
     lines = [ctx.t("announce-daxem-line", name=p.display_name or p.external_id,
                    platform=p.platform, time=a.at.astimezone(tz).strftime("%d/%m %H:%M"))
              for a, p in rows]
-    head = ctx.t("announce-daxem-head", id=notice.id, count=len(rows))
+    head = ctx.t("announce-daxem-head", id=notice.number, count=len(rows))
     await ctx.reply("\n".join([head, *lines]) if lines else ctx.t("announce-daxem-none",
-                                                                   id=notice.id))
+                                                                   id=notice.number))
 
 
 # ---------------------------------------------------------------- /tinmoi
@@ -503,7 +604,7 @@ async def latest(ctx: Context) -> None:
     for n in notices:
         first = n.text.strip().splitlines()[0] if n.text.strip() else ""
         short = first if len(first) <= 120 else first[:117] + "…"
-        lines.append(ctx.t("announce-latest-line", id=n.id,
+        lines.append(ctx.t("announce-latest-line", id=n.number,
                            date=(n.sent_at or n.created_at).astimezone(tz).strftime("%d/%m/%Y"),
                            title=n.author_title, text=short))
     await ctx.reply("\n".join(lines) + "\n\n" + ctx.t("announce-latest-hint"),

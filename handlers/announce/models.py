@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 DRAFT = "draft"
@@ -16,8 +16,11 @@ CANCELLED = "cancelled"
 class Notice(SQLModel, table=True):
     """One notice; a draft until its author confirms (drafts live in the DB, not in memory)."""
 
+    __table_args__ = (Index("ux_notice_village_number", "village_id", "number", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    number: int | None = None  # stable per-village number, given when sent (kind "notice")
     author_id: int = Field(foreign_key="person.id")
     author_title: str = Field(default="", max_length=120)
     author_name: str = Field(default="", max_length=255)

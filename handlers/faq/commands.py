@@ -225,7 +225,7 @@ async def _forward(ctx: Context, text: str) -> None:
         return OutMessage(
             title=t("faq-notify-title", place=place),
             text=t("faq-notify-body", name=asker, where=where, question=text[:PREVIEW * 3],
-                   number=question.id))
+                   number=question.number))
 
     await fan_out(ctx.session, ctx.services, chats, render, kind=KIND_QUESTION,
                   ref_id=question.id, author_id=ctx.person.id)
@@ -323,12 +323,21 @@ async def open_questions(ctx: Context) -> None:
         return
     people = {p.id: p for p in (await ctx.session.exec(select(Person).where(
         Person.id.in_({q.person_id for q in rows}))))}  # type: ignore[union-attr]
-    lines = [ctx.t("cauhoi-line", number=q.id,
+    lines = [ctx.t("cauhoi-line", number=q.number,
                    when=format_moment(to_local(q.created_at), ctx.locale),
                    name=_label(people.get(q.person_id)), question=q.text[:PREVIEW])
              for q in rows]
     lines += ["", ctx.t("cauhoi-footer")]
     await ctx.reply("\n".join(lines), title=ctx.t("cauhoi-title", place=place, count=len(rows)))
+
+
+def _pick_question(ctx: Context, found: list[Question]) -> Question | None:
+    """Question n of the chat's village, else of a village this official looks after."""
+    mine = [q for q in found if ctx.is_official_of(q.village_id)]
+    if ctx.village is not None:
+        here = [q for q in mine if q.village_id == ctx.village.id]
+        mine = here or [q for q in mine if q.village_id is None] or mine
+    return mine[0] if mine else None
 
 
 @router.command("traloi", "tra_loi", role=Role.OFFICIAL, help_key="help-traloi",
@@ -339,8 +348,9 @@ async def answer(ctx: Context) -> None:
     if number is None or not body:
         await ctx.say("usage-traloi")
         return
-    question = await ctx.session.get(Question, db_id(number))
-    if question is None or not ctx.is_official_of(question.village_id):
+    question = _pick_question(ctx, await faq_repo.questions_numbered(ctx.session,
+                                                                      number=db_id(number)))
+    if question is None:
         await ctx.say("traloi-unknown", number=number)
         return
     if question.status == ANSWERED:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 OPEN = "open"
@@ -44,9 +44,12 @@ class Question(SQLModel, table=True):
     """A resident's question nobody answered yet (or that an official answered)."""
 
     __tablename__ = "faq_question"
+    __table_args__ = (Index("ux_faq_question_village_number", "village_id", "number",
+                            unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    number: int | None = None  # stable per-village number (kind "question")
     person_id: int = Field(foreign_key="person.id")
     chat_platform: str = Field(max_length=16)
     chat_external_id: str = Field(max_length=64)

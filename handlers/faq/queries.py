@@ -84,7 +84,11 @@ async def load_choices(
 
 
 async def add_question(session: AsyncSession, question: Question) -> Question:
-    """Store a question for the officials."""
+    """Store a question for the officials, with the next number of its village."""
+    from bot.db.sequences import next_number
+
+    question.number = await next_number(session, village_id=question.village_id,
+                                        kind="question")
     session.add(question)
     await session.flush()
     return question
@@ -99,6 +103,12 @@ async def open_questions(
         stmt = stmt.where(Question.village_id == village_id if village_id is not None
                           else col(Question.village_id).is_(None))
     return list((await session.exec(stmt.order_by(col(Question.id)).limit(limit))).all())
+
+
+async def questions_numbered(session: AsyncSession, *, number: int) -> list[Question]:
+    """Every question carrying ``number`` (one per village), open ones first."""
+    rows = (await session.exec(select(Question).where(Question.number == number))).all()
+    return sorted(rows, key=lambda q: (q.status != OPEN, q.id or 0))
 
 
 async def mark_answered(

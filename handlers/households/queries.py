@@ -129,8 +129,8 @@ async def notice_of_village(session: AsyncSession, village_id: int, number: int
     """The village's sent notice shown to users as ``number``."""
     if not 0 < number < MAX_NUMBER:
         return None
-    notice = await session.get(Notice, number)
-    return notice if notice is not None and notice.village_id == village_id else None
+    return (await session.exec(select(Notice).where(  # the stable per-village number
+        Notice.village_id == village_id, Notice.number == number))).first()
 
 
 async def latest_sent_notice(session: AsyncSession, village_id: int) -> Notice | None:

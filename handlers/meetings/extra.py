@@ -13,10 +13,11 @@ from aiohttp import web
 from bot.core.context import Context
 from bot.core.router import Role, Router
 from bot.core.services import Services
-from bot.db import repo
+from bot.db import drafts, repo
+from bot.db.sequences import next_number
 from bot.runtime.leader import LeaderScheduler
 from bot.text.fold import fold
-from bot.text.numbers import parse_number
+from bot.text.numbers import db_id, parse_number
 from bot.text.recurrence import RecurrenceStatus, next_occurrence, parse_recurrence
 from bot.text.timeparse import format_when, parse_offsets
 from handlers.meetings import queries as mrepo
@@ -27,6 +28,7 @@ from handlers.meetings.render import duration
 log = logging.getLogger(__name__)
 
 MAX_OFFSETS = 5
+KIND_RECURRING = "recurring"
 DELETE_WORDS = ("xoa", "delete", "del")
 
 
@@ -114,9 +116,8 @@ async def recurring(ctx: Context) -> None:
         if not notices:
             await ctx.say("nhacdinhky-none", village=village.name)
             return
-        lines = [ctx.t("nhacdinhky-item", n=i, text=n.text, when=format_when(
-            n.next_fire_at, ctx.locale) if n.next_fire_at else "-")
-            for i, n in enumerate(notices, 1)]
+        lines = [ctx.t("nhacdinhky-item", n=n.number or "?", text=n.text, when=format_when(
+            n.next_fire_at, ctx.locale) if n.next_fire_at else "-") for n in notices]
         lines.append(ctx.t("nhacdinhky-footer"))
         await ctx.reply("\n".join(lines), title=ctx.t("nhacdinhky-title", village=village.name))
         return
@@ -124,19 +125,25 @@ async def recurring(ctx: Context) -> None:
     if fold(first) in DELETE_WORDS:
         number = rest.strip().lstrip("#")
         picked = parse_number(number)
-        if picked is None or not 1 <= picked <= len(notices):
+        notice = (await mrepo.recurring_by_number(ctx.session, village_id=village.id or 0,
+                                                  number=db_id(picked))
+                  if picked is not None else None)
+        if notice is None or not notice.active:
             await ctx.say("nhacdinhky-not-found", n=number or "?")
             return
-        notice = notices[picked - 1]
         notice.active = False
         await repo.audit(ctx.session, now=ctx.now, action="nhacdinhky-xoa",
-                         person_id=ctx.person.id, village_id=village.id, detail=str(notice.id))
-        await ctx.say("nhacdinhky-deleted", n=number, text=notice.text)
+                         person_id=ctx.person.id, village_id=village.id,
+                         detail=f"#{notice.number}")
+        await ctx.say("nhacdinhky-deleted", n=notice.number, text=notice.text)
         return
-    await _create_recurring(ctx, args, len(notices) + 1)
+    await _preview_recurring(ctx, args)
 
 
-async def _create_recurring(ctx: Context, args: str, number: int) -> None:
+async def _preview_recurring(ctx: Context, args: str) -> None:
+    """Show the understood rule, first time and text; ``/xacnhan`` creates it."""
+    from handlers.meetings.commands import _preview
+
     assert ctx.village is not None
     rule_text, bar, text = args.partition("|")
     result = parse_recurrence(rule_text.strip(), ctx.now)
@@ -153,14 +160,31 @@ async def _create_recurring(ctx: Context, args: str, number: int) -> None:
     if first is None:
         await ctx.say("nhacdinhky-unparseable", text=rule_text.strip())
         return
-    notice = RecurringNotice(village_id=ctx.village.id or 0, rrule=result.rrule, text=text[:2000],
-                             created_by=ctx.person.id, created_at=ctx.now, next_fire_at=first)
+    body = ctx.t("nhacdinhky-preview-body", rule=rule_text.strip(), text=text[:2000],
+                 when=format_when(first, ctx.locale))
+    await _preview(ctx, ctx.village, kind=KIND_RECURRING, title=ctx.t("nhacdinhky-preview"),
+                   lines=[body], payload={"rrule": result.rrule, "text": text[:2000]})
+
+
+@drafts.on_confirm("recurring")
+async def _create_recurring(ctx: Context, draft: drafts.PendingDraft) -> None:
+    """``/xacnhan`` of a recurring notice: number it and plan its first sending."""
+    rrule, text = str(draft.payload["rrule"]), str(draft.payload["text"])
+    first = next_occurrence(rrule, ctx.now)
+    if first is None:
+        await ctx.say("nhacdinhky-unparseable", text=rrule)
+        return
+    vid = draft.village_id or 0
+    notice = RecurringNotice(village_id=vid, rrule=rrule, text=text, created_by=ctx.person.id,
+                             created_at=ctx.now, next_fire_at=first,
+                             number=await next_number(ctx.session, village_id=vid,
+                                                      kind="recurring"))
     ctx.session.add(notice)
     await ctx.session.flush()
     await repo.audit(ctx.session, now=ctx.now, action="nhacdinhky", person_id=ctx.person.id,
-                     village_id=ctx.village.id, detail=f"{notice.id} {result.rrule}")
+                     village_id=vid, detail=f"#{notice.number} {rrule}")
     _poke(ctx, first)
-    await ctx.say("nhacdinhky-created", n=number, text=notice.text,
+    await ctx.say("nhacdinhky-created", n=notice.number, text=notice.text,
                   when=format_when(first, ctx.locale))
 
 

@@ -24,8 +24,11 @@ RSVP_NO = "no"
 class Meeting(SQLModel, table=True):
     """A village meeting; ``version`` grows each time it is moved or cancelled."""
 
+    __table_args__ = (Index("ux_meeting_village_number", "village_id", "number", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     village_id: int = Field(foreign_key="village.id", index=True)
+    number: int | None = None  # stable per-village number (bot.db.sequences, kind "meeting")
     starts_at: datetime = Field(index=True)
     place: str = Field(default="", max_length=255)
     topic: str = Field(default="", max_length=1000)
@@ -66,8 +69,12 @@ class Reminder(SQLModel, table=True):
 class RecurringNotice(SQLModel, table=True):
     """A notice repeated by an RFC 5545 rule (``/nhacdinhky``)."""
 
+    __table_args__ = (Index("ux_recurringnotice_village_number", "village_id", "number",
+                            unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     village_id: int = Field(foreign_key="village.id", index=True)
+    number: int | None = None  # stable per-village number (kind "recurring")
     rrule: str = Field(max_length=500)
     text: str = Field(max_length=2000)
     created_by: int | None = Field(default=None, foreign_key="person.id")
@@ -90,4 +97,5 @@ class MeetingDraft(SQLModel, table=True):
     starts_at: datetime | None = None
     place: str | None = Field(default=None, max_length=255)
     topic: str | None = Field(default=None, max_length=1000)
+    rest: str | None = Field(default=None, max_length=1000)  # words to split: place / topic
     updated_at: datetime

@@ -26,7 +26,7 @@ from handlers.meetings.models import (
 
 LIST_DAYS = 30
 LIST_GRACE = timedelta(hours=2)  # a meeting under way stays in the list (and keeps its number)
-DRAFT_TTL = timedelta(hours=1)
+DRAFT_TTL = timedelta(minutes=10)  # a step-by-step /taohop ends after 10 minutes of silence
 DEFAULT_OFFSETS = (timedelta(days=1), timedelta(hours=1))
 
 
@@ -69,21 +69,17 @@ async def listing(
     return [m for m in meetings if now - LIST_GRACE <= m.starts_at <= last], counts
 
 
-async def by_number(
-    session: AsyncSession, *, village_id: int, now: datetime, number: int
-) -> Meeting | None:
-    """Meeting ``number`` (1-based) of the /lich-hop list."""
-    meetings = await upcoming(session, village_id=village_id, now=now)
-    return meetings[number - 1] if 1 <= number <= len(meetings) else None
+async def by_number(session: AsyncSession, *, village_id: int, number: int) -> Meeting | None:
+    """Meeting ``number`` (its stable per-village number) in any state."""
+    return (await session.exec(select(Meeting).where(
+        Meeting.village_id == village_id, Meeting.number == number))).first()
 
 
-async def number_of(session: AsyncSession, *, meeting: Meeting, now: datetime) -> int | None:
-    """The position of ``meeting`` in its village's /lich-hop list."""
-    meetings = await upcoming(session, village_id=meeting.village_id, now=now)
-    for i, m in enumerate(meetings, 1):
-        if m.id == meeting.id:
-            return i
-    return None
+def is_over(meeting: Meeting, now: datetime) -> bool:
+    """True once a meeting has been held (2 hours after its start)."""
+    starts = meeting.starts_at if meeting.starts_at.tzinfo else meeting.starts_at.replace(
+        tzinfo=now.tzinfo)
+    return starts + LIST_GRACE < now
 
 
 async def rsvp_counts(
@@ -197,10 +193,20 @@ async def get_draft(
     return draft
 
 
+async def latest_draft(
+    session: AsyncSession, *, person_id: int, now: datetime
+) -> MeetingDraft | None:
+    """The person's most recent unfinished /taohop in any chat (younger than the TTL)."""
+    draft = (await session.exec(select(MeetingDraft).where(
+        MeetingDraft.person_id == person_id, MeetingDraft.updated_at >= now - DRAFT_TTL,
+    ).order_by(col(MeetingDraft.updated_at).desc()))).first()
+    return draft
+
+
 async def save_draft(
     session: AsyncSession, *, chat_id: int, person_id: int, village_id: int, now: datetime,
     starts_at: datetime | None, place: str | None, topic: str | None,
-    meeting_id: int | None = None,
+    meeting_id: int | None = None, rest: str | None = None,
 ) -> MeetingDraft:
     """Create or overwrite the person's draft in this chat."""
     draft = (await session.exec(select(MeetingDraft).where(
@@ -210,7 +216,7 @@ async def save_draft(
                              updated_at=now)
         session.add(draft)
     draft.village_id, draft.updated_at, draft.meeting_id = village_id, now, meeting_id
-    draft.starts_at, draft.place, draft.topic = starts_at, place, topic
+    draft.starts_at, draft.place, draft.topic, draft.rest = starts_at, place, topic, rest
     await session.flush()
     return draft
 
@@ -225,7 +231,15 @@ async def delete_draft(session: AsyncSession, *, chat_id: int, person_id: int) -
 
 
 async def recurring_list(session: AsyncSession, *, village_id: int) -> list[RecurringNotice]:
-    """Active recurring notices of a village, oldest first (the numbering)."""
+    """Active recurring notices of a village, by number."""
     return list((await session.exec(select(RecurringNotice).where(
         RecurringNotice.village_id == village_id, col(RecurringNotice.active).is_(True),
-    ).order_by(col(RecurringNotice.id)))).all())
+    ).order_by(col(RecurringNotice.number), col(RecurringNotice.id)))).all())
+
+
+async def recurring_by_number(
+    session: AsyncSession, *, village_id: int, number: int
+) -> RecurringNotice | None:
+    """Recurring notice ``number`` of a village (active or deleted)."""
+    return (await session.exec(select(RecurringNotice).where(
+        RecurringNotice.village_id == village_id, RecurringNotice.number == number))).first()

@@ -43,7 +43,7 @@ def announcement(
     """A new meeting, with RSVP buttons where the platform has them, else the commands."""
     lines = meeting_fields(t, locale, meeting)
     yes, no = counts
-    if number is not None and not buttons:
+    if number is not None:  # the stable number and the commands, also beside the buttons
         lines.append(t("meeting-rsvp-hint", n=number))
     return OutMessage(text="\n".join(lines), title=t("meeting-announce-title", village=village),
                       buttons=rsvp_buttons(t, meeting.id or 0, yes, no) if buttons else ())
@@ -53,7 +53,7 @@ def cancelled(t: Translate, locale: str, meeting: Meeting, *, village: str) -> O
     """A cancelled meeting."""
     return OutMessage(
         text=t("meeting-cancelled-body", topic=meeting.topic or "-", place=meeting.place or "-",
-               when=format_when(meeting.starts_at, locale)),
+               when=format_when(meeting.starts_at, locale), n=meeting.number or "-"),
         title=t("meeting-cancelled-title", village=village))
 
 
@@ -65,7 +65,7 @@ def moved(
     lines = [t("meeting-moved-body", topic=meeting.topic or "-", old=old,
                when=format_when(meeting.starts_at, locale))]
     lines += meeting_fields(t, locale, meeting)[1:]
-    if number is not None and not buttons:
+    if number is not None:  # the stable number and the commands, also beside the buttons
         lines.append(t("meeting-rsvp-hint", n=number))
     yes, no = counts
     return OutMessage(text="\n".join(lines), title=t("meeting-moved-title", village=village),
@@ -94,7 +94,7 @@ def reminder(
     """A reminder, marked "(nhắc muộn)" when sent after a downtime."""
     lines = [t("reminder-left", left=duration(t, left))]
     lines += meeting_fields(t, locale, meeting)
-    if number is not None and not buttons:
+    if number is not None:  # the stable number and the commands, also beside the buttons
         lines.append(t("meeting-rsvp-hint", n=number))
     title = t("reminder-title-late" if late else "reminder-title", village=village)
     yes, no = counts

@@ -16,12 +16,13 @@ from bot.core.context import Context
 from bot.core.events import Attachment
 from bot.core.messenger import Media
 from bot.core.router import Role, Router
-from bot.db import repo
+from bot.db import drafts, repo
 from bot.db.models import Village
 from bot.media import MediaError, MediaStore
 from bot.qrimage import qr_png
+from bot.text.command_vocab import NO_WORDS
 from bot.text.fold import fold
-from bot.text.money import format_vnd
+from bot.text.money import format_vnd, parse_amount
 from bot.text.numbers import parse_number
 from handlers.projects import queries as projects_repo
 from handlers.projects.media import (
@@ -124,6 +125,8 @@ async def congtrinh(ctx: Context) -> None:
     folded = fold(word)
     if not word:
         await _list_projects(ctx, ctx.village)
+    elif folded in CREATE_WORDS and not rest.strip():
+        await _ask_step(ctx, FLOW_CREATE, [])
     elif folded in CREATE_WORDS:
         await _create(ctx, ctx.village, rest)
     elif folded in ACCOUNT_WORDS:
@@ -235,6 +238,10 @@ async def capnhat(ctx: Context) -> None:
         parsed = parse_update(ctx.args)
     except ParseError:
         await ctx.say("projects-bad-percent")
+        return
+    if parsed is None and not ctx.args.strip() and not ctx.msg.attachments and (
+            ctx.village is not None):
+        await _ask_step(ctx, FLOW_UPDATE, [])
         return
     if parsed is None:
         await ctx.say("usage-capnhat")
@@ -477,6 +484,9 @@ async def _follow(ctx: Context, *, active: bool) -> None:
 async def ungho(ctx: Context) -> None:
     """``/ungho <code>``: the VietQR code; officials: ``/ungho <code> <amount> <name>``."""
     code, _, rest = ctx.args.strip().partition(" ")
+    if not code and ctx.village is not None and ctx.is_official_of(ctx.village.id):
+        await _ask_step(ctx, FLOW_GIFT, [])
+        return
     if not code:
         await ctx.say("usage-ungho")
         return
@@ -656,3 +666,98 @@ async def _send_qr(ctx: Context, project: Project) -> None:
         media = Media(kind="photo", path=str(stored.path))
     await ctx.reply(text, media=(media,))
 
+
+# ---------------------------------------------------------------- step by step
+
+FLOW_CREATE = "ask-congtrinh"  # name, code, budget
+FLOW_GIFT = "ask-ungho"  # project code, amount, donor name
+FLOW_UPDATE = "ask-capnhat"  # project code, then the news (text and/or photos)
+STEPS = {FLOW_CREATE: ("projects-ask-name", "projects-ask-code", "projects-ask-budget"),
+         FLOW_GIFT: ("projects-ask-project", "projects-ask-amount", "projects-ask-donor"),
+         FLOW_UPDATE: ("projects-ask-update-project", "projects-ask-update")}
+
+
+async def _ask_step(ctx: Context, kind: str, answers: list[str]) -> None:
+    """Store the answers so far and ask the next question (a ForceReply on Telegram)."""
+    assert ctx.village is not None
+    await drafts.ask(ctx.session, chat_id=ctx.chat.id or 0, person_id=ctx.person.id or 0,
+                     village_id=ctx.village.id, kind=kind, payload={"answers": answers},
+                     now=ctx.now)
+    await ctx.reply(ctx.t(STEPS[kind][len(answers)]), force_reply=True)
+
+
+async def _step_error(ctx: Context, kind: str, step: int, text: str) -> str | None:
+    """Why this answer cannot be taken (a locale key), or None."""
+    if kind == FLOW_CREATE and step == 1 and normalize_code(text) is None:
+        return "projects-create-bad-code"
+    if kind == FLOW_CREATE and step == 2 and fold(text) not in NO_WORDS and (
+            (parse_amount(text) or 0) <= 0):
+        return "projects-create-bad-budget"
+    if kind in (FLOW_GIFT, FLOW_UPDATE) and step == 0:
+        village_id = ctx.village.id if ctx.village is not None else None
+        project = await projects_repo.project_by_code(
+            ctx.session, village_id=village_id or 0, code=normalize_code(text) or "")
+        return None if project is not None else "projects-ask-unknown"
+    if kind == FLOW_GIFT and step == 1 and (parse_amount(text) or 0) == 0:
+        return "projects-ask-bad-amount"
+    return None
+
+
+@router.on_message(groups=False)
+async def step_answer(ctx: Context) -> bool:
+    """An answer to this person's ``/congtrinh tao`` or ``/ungho`` questions."""
+    if not (ctx.roles or ctx.is_admin) or ctx.person.id is None or ctx.msg.text.startswith("/"):
+        return False
+    flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id,
+                               now=ctx.now)
+    if flow is None and ctx.msg.is_private:
+        flow = await drafts.asking(ctx.session, chat_id=None, person_id=ctx.person.id,
+                                   now=ctx.now)
+    if flow is None or flow.kind not in STEPS or not ctx.is_official_of(flow.village_id):
+        return False
+    if ctx.village is None or ctx.village.id != flow.village_id:
+        ctx.village = await ctx.session.get(Village, flow.village_id)
+    assert ctx.village is not None
+    text = ctx.msg.text.strip()
+    answers = [str(a) for a in flow.payload.get("answers", [])]
+    if flow.kind == FLOW_UPDATE and len(answers) == 1 and (text or ctx.msg.attachments):
+        await drafts.end_question(ctx.session, flow)
+        try:
+            parsed = parse_update(f"{answers[0]} {text}")
+        except ParseError:
+            await ctx.say("projects-bad-percent")
+            return True
+        if parsed is not None:
+            await _new_update(ctx, parsed, ctx.msg.attachments)
+        return True
+    error = await _step_error(ctx, flow.kind, len(answers), text) if text else None
+    if not text or error:
+        if error:
+            await ctx.say(error, code=text)
+        await ctx.reply(ctx.t(STEPS[flow.kind][len(answers)]), force_reply=True)
+        return True
+    answers.append(text)
+    if len(answers) < len(STEPS[flow.kind]):
+        await _ask_step(ctx, flow.kind, answers)
+        return True
+    await drafts.end_question(ctx.session, flow)
+    if flow.kind == FLOW_CREATE:
+        name, code, budget = answers
+        budget = "" if fold(budget) in NO_WORDS else budget
+        await _create(ctx, ctx.village, f"{name} | {code} | {budget}")
+        return True
+    project = await _project(ctx, answers[0])
+    if project is not None:
+        await _record(ctx, project, f"{answers[1]} {answers[2]}")
+    return True
+
+
+@drafts.on_stop
+async def stop_step(ctx: Context) -> bool:
+    """``/huy`` ends unfinished ``/congtrinh tao`` or ``/ungho`` questions."""
+    flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id or 0,
+                               now=ctx.now)
+    if flow is None or flow.kind not in STEPS:
+        return False
+    await drafts.end_question(ctx.session, flow)
+    return True

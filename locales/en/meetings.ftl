@@ -1,18 +1,18 @@
 # Meetings: /taohop, /lich-hop, RSVP, reminders, recurring notices, /caidat nhac.
 
 help-lich-hop = Upcoming meetings
-help-taohop = Create a meeting: /taohop <when> | <where> | <topic>
-help-huyhop = Cancel meeting n
-help-doihop = Move meeting n to another time
+help-taohop = Create a meeting: type /taohop and answer one question at a time (or /taohop <when> | <where> | <topic>); preview, then /xacnhan
+help-huyhop = Cancel meeting n (preview, then /xacnhan)
+help-doihop = Move meeting n to another time (preview, then /xacnhan)
 help-thamdu = Say you will attend meeting n
 help-vang = Say you cannot attend meeting n
 help-diemdanh = Who answered for meeting n
-help-nhacdinhky = Recurring notices: create, list, delete
+help-nhacdinhky = Recurring notices: create (preview, then /xacnhan), list, delete
 
 meetings-none = { $village } has no upcoming meetings.
 meetings-title = Meetings of { $village } (next 30 days)
 meetings-item =
-    { $n }. { $when }
+    No. { $n } · { $when }
     📍 { $place }
     📝 { $topic }
     ✅ { $yes } attending · ❌ { $no } absent
@@ -35,11 +35,11 @@ meeting-created = Meeting { $n } created: { $when } at { $place }.
 meeting-cancelled-done = Meeting { $n } ({ $when }) cancelled.
 meeting-moved-done = Meeting { $n } moved from { $old } to { $when }.
 meeting-cancelled-title = ❌ Meeting cancelled — { $village }
-meeting-cancelled-body = The meeting "{ $topic }" on { $when } at { $place } has been cancelled.
+meeting-cancelled-body = Meeting { $n } "{ $topic }" on { $when } at { $place } has been cancelled.
 meeting-moved-title = 🔁 Meeting moved — { $village }
 meeting-moved-body = The meeting "{ $topic }" moved from { $old } to { $when }.
 meeting-not-found = There is no meeting { $n }. Type /lich-hop to see the list.
-meeting-number-usage = Usage: /{ $command } <number from /lich-hop>, for example: /{ $command } 1
+meeting-number-usage = Usage: /{ $command } <meeting number, see /lich-hop>, for example: /{ $command } 1
 
 taohop-usage = Usage: /taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Planning the smart village
 taohop-ask-when = When is the meeting? Reply to this message, for example: { $example }
@@ -81,7 +81,7 @@ caidat-nhac-done = Done: { $village } will send meeting reminders before: { $off
 nhacdinhky-usage = Usage: /nhacdinhky mỗi Chủ nhật 6:30 | Street clean-up
 nhacdinhky-none = { $village } has no recurring notices. Create one: /nhacdinhky mỗi Chủ nhật 6:30 | Street clean-up
 nhacdinhky-title = Recurring notices of { $village }
-nhacdinhky-item = { $n }. { $text } — next: { $when }
+nhacdinhky-item = No. { $n } · { $text } — next: { $when }
 nhacdinhky-footer = Delete: /nhacdinhky xoa <number>
 nhacdinhky-created =
     Recurring notice { $n } created: { $text }
@@ -92,6 +92,26 @@ nhacdinhky-not-found = There is no recurring notice { $n }. Type /nhacdinhky to 
 nhacdinhky-deleted = Recurring notice { $n } deleted: { $text }
 recurring-title = 🔔 Recurring notice — { $village }
 recurring-title-late = 🔔 Recurring notice (late) — { $village }
+meeting-was-cancelled = Meeting { $n } ({ $when }) was cancelled. Type /lich-hop to see the upcoming meetings.
+meeting-was-held = Meeting { $n } ({ $when }) has already taken place. Type /lich-hop to see the upcoming meetings.
+meeting-changed-since = Meeting { $n } was changed after this preview, so nothing was sent. Please start again to see the new details.
+meeting-preview-create = Preview: new meeting — { $village }
+meeting-preview-cancel = Preview: cancel meeting { $n }
+meeting-preview-move = Preview: move meeting { $n }
+meeting-preview-move-from = 🕒 Now: { $old }
+meeting-preview-move-to = ➡️ Moves to: { $when }
+nhacdinhky-preview = Preview: new recurring notice
+nhacdinhky-preview-body =
+    🔁 Repeats: { $rule }
+    🕒 First sent: { $when }
+    📝 Text: { $text }
+flow-stopped = Stopped; nothing was saved.
+taohop-split-ask =
+    I understood the time: { $when }. The rest, "{ $rest }" — which part is the place and which the topic? Answer with a number:
+    { $options }
+    Or type the place, for example: Village hall
+taohop-split-option = { $n }. Place: { $place } · Topic: { $topic }
+taohop-split-button = { $place } / { $topic }
 
 when-unclear = I understood "{ $understood }"{ $guess } but not "{ $unused }", so nothing is saved. Please send the full date and time again (write "âm lịch" for a lunar date), for example: { $example }
 when-unclear-guess = {" "}(= { $when })

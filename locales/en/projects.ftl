@@ -1,6 +1,6 @@
 # Projects: photo progress, donation ledger, VietQR code, the village's public page.
 
-help-congtrinh = Projects; create one: /congtrinh tao <name> | <code> | <budget>
+help-congtrinh = Projects; create one: type /congtrinh tao and answer one question at a time (or /congtrinh tao <name> | <code> | <budget>)
 help-capnhat = Post a project progress update with photos
 help-tiendo = Progress of the village's projects
 help-ungho = A project's donation QR code (officials: record a gift)
@@ -136,4 +136,14 @@ vposter-qr-page = The village's information page
 vposter-qr-bot = The village bot on Telegram
 vposter-line-1 = Scan to see notices, meetings, project progress and donations.
 vposter-line-2 = Every donation is public.
+projects-ask-name = What is the project called? Reply to this message, for example: Village hall
+projects-ask-code = A short code for the project (plain letters, for commands)? For example: nvh
+projects-ask-budget = What is the budget? For example: 500tr (type "không" if none yet)
+projects-ask-project = Which project is the donation for? Reply with its code, for example: nvh
+projects-ask-amount = How much? For example: 2tr or 500.000
+projects-ask-donor = Who gave it? For example: Nguyễn Văn A (or "Hảo tâm")
+projects-ask-unknown = There is no project with code "{ $code }" in this village.
+projects-ask-bad-amount = I did not understand the amount "{ $code }".
+projects-ask-update = What is the progress? Reply to this message with photos and a caption, or just text, for example: 40% Foundations poured
+projects-ask-update-project = Which project is the progress update for? Reply with its code, for example: nvh
 projects-gift-market-half = Does "trăm rưỡi" mean 150,000 đồng or 150 đồng? Nothing is recorded. Please write it out, for example: /ungho { $code } 150k Nguyen Van A

@@ -1,18 +1,18 @@
 # Meetings: /taohop, /lich-hop, RSVP, reminders, recurring notices, /caidat nhac.
 
 help-lich-hop = Lịch họp sắp tới
-help-taohop = Tạo cuộc họp: /taohop <khi nào> | <ở đâu> | <nội dung>
-help-huyhop = Hủy cuộc họp số n
-help-doihop = Dời cuộc họp số n sang giờ khác
+help-taohop = Tạo cuộc họp: gõ /taohop rồi trả lời từng câu hỏi (hoặc /taohop <khi nào> | <ở đâu> | <nội dung>); xem trước rồi /xacnhan
+help-huyhop = Hủy cuộc họp số n (xem trước rồi /xacnhan)
+help-doihop = Dời cuộc họp số n sang giờ khác (xem trước rồi /xacnhan)
 help-thamdu = Báo tham dự cuộc họp số n
 help-vang = Báo vắng cuộc họp số n
 help-diemdanh = Danh sách trả lời của cuộc họp số n
-help-nhacdinhky = Nhắc định kỳ: tạo, xem, xóa
+help-nhacdinhky = Nhắc định kỳ: tạo (xem trước rồi /xacnhan), xem, xóa
 
 meetings-none = { $village } chưa có cuộc họp nào sắp tới.
 meetings-title = Lịch họp { $village } (30 ngày tới)
 meetings-item =
-    { $n }. { $when }
+    Số { $n } · { $when }
     📍 { $place }
     📝 { $topic }
     ✅ { $yes } tham dự · ❌ { $no } vắng
@@ -35,11 +35,11 @@ meeting-created = Đã tạo cuộc họp số { $n }: { $when } tại { $place 
 meeting-cancelled-done = Đã hủy cuộc họp số { $n } ({ $when }).
 meeting-moved-done = Đã dời cuộc họp số { $n } từ { $old } sang { $when }.
 meeting-cancelled-title = ❌ Hủy họp — { $village }
-meeting-cancelled-body = Cuộc họp "{ $topic }" lúc { $when } tại { $place } đã bị hủy.
+meeting-cancelled-body = Cuộc họp số { $n } "{ $topic }" lúc { $when } tại { $place } đã bị hủy.
 meeting-moved-title = 🔁 Đổi lịch họp — { $village }
 meeting-moved-body = Cuộc họp "{ $topic }" được dời từ { $old } sang { $when }.
 meeting-not-found = Không có cuộc họp số { $n }. Gõ /lich-hop để xem danh sách.
-meeting-number-usage = Cách dùng: /{ $command } <số trong /lich-hop>, ví dụ: /{ $command } 1
+meeting-number-usage = Cách dùng: /{ $command } <số cuộc họp, xem /lich-hop>, ví dụ: /{ $command } 1
 
 taohop-usage = Cách dùng: /taohop 19h30 thứ Bảy | Nhà văn hóa thôn | Họp bàn xây dựng khu dân cư
 taohop-ask-when = Cuộc họp diễn ra khi nào? Trả lời tin nhắn này, ví dụ: { $example }
@@ -81,7 +81,7 @@ caidat-nhac-done = Đã đặt: { $village } sẽ nhắc họp trước { $offse
 nhacdinhky-usage = Cách dùng: /nhacdinhky mỗi Chủ nhật 6:30 | Tổng vệ sinh đường làng
 nhacdinhky-none = { $village } chưa có nhắc định kỳ nào. Tạo mới: /nhacdinhky mỗi Chủ nhật 6:30 | Tổng vệ sinh đường làng
 nhacdinhky-title = Nhắc định kỳ của { $village }
-nhacdinhky-item = { $n }. { $text } — lần tới: { $when }
+nhacdinhky-item = Số { $n } · { $text } — lần tới: { $when }
 nhacdinhky-footer = Xóa: /nhacdinhky xoa <số>
 nhacdinhky-created =
     Đã tạo nhắc định kỳ số { $n }: { $text }
@@ -92,6 +92,26 @@ nhacdinhky-not-found = Không có nhắc định kỳ số { $n }. Gõ /nhacdinh
 nhacdinhky-deleted = Đã xóa nhắc định kỳ số { $n }: { $text }
 recurring-title = 🔔 Nhắc định kỳ — { $village }
 recurring-title-late = 🔔 Nhắc định kỳ (nhắc muộn) — { $village }
+meeting-was-cancelled = Cuộc họp số { $n } ({ $when }) đã hủy. Gõ /lich-hop để xem các cuộc họp sắp tới.
+meeting-was-held = Cuộc họp số { $n } ({ $when }) đã diễn ra. Gõ /lich-hop để xem các cuộc họp sắp tới.
+meeting-changed-since = Cuộc họp số { $n } vừa được thay đổi sau bản xem trước này, nên chưa gửi gì. Vui lòng làm lại để xem thông tin mới.
+meeting-preview-create = Xem trước: cuộc họp mới — { $village }
+meeting-preview-cancel = Xem trước: hủy cuộc họp số { $n }
+meeting-preview-move = Xem trước: dời cuộc họp số { $n }
+meeting-preview-move-from = 🕒 Đang là: { $old }
+meeting-preview-move-to = ➡️ Dời sang: { $when }
+nhacdinhky-preview = Xem trước: nhắc định kỳ mới
+nhacdinhky-preview-body =
+    🔁 Lịch lặp: { $rule }
+    🕒 Lần gửi đầu tiên: { $when }
+    📝 Nội dung: { $text }
+flow-stopped = Đã dừng, không lưu gì cả.
+taohop-split-ask =
+    Tôi hiểu thời gian: { $when }. Phần còn lại "{ $rest }" — đâu là địa điểm, đâu là nội dung? Trả lời bằng số:
+    { $options }
+    Hoặc gõ địa điểm, ví dụ: Nhà văn hóa thôn
+taohop-split-option = { $n }. Địa điểm: { $place } · Nội dung: { $topic }
+taohop-split-button = { $place } / { $topic }
 
 when-unclear = Tôi hiểu "{ $understood }"{ $guess } nhưng chưa hiểu "{ $unused }" nên chưa lưu gì cả. Vui lòng gửi lại đầy đủ ngày giờ (ngày âm lịch ghi rõ "âm lịch"), ví dụ: { $example }
 when-unclear-guess = {" "}(= { $when })

@@ -1,6 +1,6 @@
 # Công trình: tiến độ bằng ảnh, danh sách ủng hộ, mã VietQR, trang công khai của thôn.
 
-help-congtrinh = Danh sách công trình; tạo mới: /congtrinh tao <tên> | <mã> | <dự toán>
+help-congtrinh = Danh sách công trình; tạo mới: gõ /congtrinh tao rồi trả lời từng câu (hoặc /congtrinh tao <tên> | <mã> | <dự toán>)
 help-capnhat = Cập nhật tiến độ công trình bằng ảnh
 help-tiendo = Tiến độ các công trình của thôn
 help-ungho = Mã QR ủng hộ công trình (cán bộ: ghi nhận khoản ủng hộ)
@@ -136,4 +136,14 @@ vposter-qr-page = Trang thông tin của thôn
 vposter-qr-bot = Bot của thôn trên Telegram
 vposter-line-1 = Quét mã để xem thông báo, lịch họp, tiến độ công trình và danh sách ủng hộ.
 vposter-line-2 = Mọi khoản ủng hộ đều được công khai.
+projects-ask-name = Tên công trình là gì? Trả lời tin nhắn này, ví dụ: Nhà văn hóa thôn
+projects-ask-code = Mã ngắn của công trình (chữ không dấu, để gõ lệnh)? Ví dụ: nvh
+projects-ask-budget = Dự toán bao nhiêu? Ví dụ: 500tr (gõ "không" nếu chưa có)
+projects-ask-project = Ủng hộ cho công trình nào? Trả lời bằng mã công trình, ví dụ: nvh
+projects-ask-amount = Số tiền ủng hộ? Ví dụ: 2tr hoặc 500.000
+projects-ask-donor = Tên người góp? Ví dụ: Nguyễn Văn A (hoặc "Hảo tâm")
+projects-ask-unknown = Không có công trình mã "{ $code }" trong thôn.
+projects-ask-bad-amount = Tôi chưa hiểu số tiền "{ $code }".
+projects-ask-update = Tiến độ thế nào? Trả lời tin này bằng ảnh kèm chú thích, hoặc chỉ chữ, ví dụ: 40% Đã đổ xong móng
+projects-ask-update-project = Cập nhật tiến độ công trình nào? Trả lời bằng mã công trình, ví dụ: nvh
 projects-gift-market-half = "Trăm rưỡi" là 150.000 đồng hay 150 đồng? Chưa ghi gì cả. Vui lòng ghi rõ, ví dụ: /ungho { $code } 150k Nguyễn Văn A
