@@ -79,7 +79,7 @@ async def test_not_found_answer_for_20_digits(harness_factory) -> None:
     h: Harness = await harness_factory("telegram")
     n = "99999999999999999999"
     assert await h.say(f"/xacnhan {n}", user="official", chat="dm") == [
-        h.services.i18n.t("vi", "announce-no-draft")]
+        h.services.i18n.t("vi", "draft-none")]  # /xacnhan confirms any kind of draft
     assert await h.say(f"/huyhop {n}", user="official", chat="group1") == [
         h.services.i18n.t("vi", "meeting-not-found", n=int(n))]
     assert await h.say(f"/traloi {n} Mang căn cước", user="official", chat="group1") == [

@@ -22,6 +22,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.sequences import next_number
+from bot.text.numbers import db_id
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -90,9 +91,10 @@ async def find(
     stmt = select(PendingDraft).where(PendingDraft.person_id == person_id,
                                       PendingDraft.status == PENDING)
     if draft_id is not None:
-        stmt = stmt.where(PendingDraft.id == draft_id)
+        stmt = stmt.where(PendingDraft.id == db_id(draft_id))
     elif number is not None:
-        stmt = stmt.where(PendingDraft.number == number, PendingDraft.village_id == village_id)
+        stmt = stmt.where(PendingDraft.number == db_id(number),
+                          PendingDraft.village_id == village_id)
     draft = (await session.exec(stmt.order_by(col(PendingDraft.id).desc()))).first()
     if draft is not None and _aware(draft.expires_at) <= now:
         draft.status = EXPIRED
@@ -104,7 +106,7 @@ async def find(
 async def by_ref(session: AsyncSession, *, kind: str, ref_id: int) -> PendingDraft | None:
     """The pending draft made for a feature's row (e.g. a notice's preview buttons)."""
     return (await session.exec(select(PendingDraft).where(
-        PendingDraft.kind == kind, PendingDraft.ref_id == ref_id,
+        PendingDraft.kind == kind, PendingDraft.ref_id == db_id(ref_id),
         PendingDraft.status == PENDING))).first()
 
 

@@ -107,7 +107,7 @@ async def open_questions(
 
 async def questions_numbered(session: AsyncSession, *, number: int) -> list[Question]:
     """Every question carrying ``number`` (one per village), open ones first."""
-    rows = (await session.exec(select(Question).where(Question.number == number))).all()
+    rows = (await session.exec(select(Question).where(Question.number == db_id(number)))).all()
     return sorted(rows, key=lambda q: (q.status != OPEN, q.id or 0))
 
 

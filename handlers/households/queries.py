@@ -12,6 +12,7 @@ from bot.db.models import Chat, ChatMember, Person
 from bot.db.sequences import next_number
 from bot.delivery.models import SENT, OutboxItem
 from bot.text.fold import fold
+from bot.text.numbers import db_id
 from handlers.announce.models import Notice, NoticeAck
 from handlers.households.models import LINKED, PENDING, Household, HouseholdMember
 
@@ -31,7 +32,7 @@ async def by_number(session: AsyncSession, village_id: int, number: int) -> Hous
     if not 0 < number < MAX_NUMBER:
         return None
     return (await session.exec(select(Household).where(
-        Household.village_id == village_id, Household.number == number))).first()
+        Household.village_id == village_id, Household.number == db_id(number)))).first()
 
 
 async def add(session: AsyncSession, *, village_id: int, hamlet: str, head: str,
@@ -130,7 +131,7 @@ async def notice_of_village(session: AsyncSession, village_id: int, number: int
     if not 0 < number < MAX_NUMBER:
         return None
     return (await session.exec(select(Notice).where(  # the stable per-village number
-        Notice.village_id == village_id, Notice.number == number))).first()
+        Notice.village_id == village_id, Notice.number == db_id(number)))).first()
 
 
 async def latest_sent_notice(session: AsyncSession, village_id: int) -> Notice | None:

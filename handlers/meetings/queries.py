@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.models import Person, Village
 from bot.db.read_cache import ReadCache
 from bot.db.repo import detached
+from bot.text.numbers import db_id
 from handlers.meetings.models import (
     MEETING_SCHEDULED,
     REMINDER_PENDING,
@@ -72,7 +73,7 @@ async def listing(
 async def by_number(session: AsyncSession, *, village_id: int, number: int) -> Meeting | None:
     """Meeting ``number`` (its stable per-village number) in any state."""
     return (await session.exec(select(Meeting).where(
-        Meeting.village_id == village_id, Meeting.number == number))).first()
+        Meeting.village_id == village_id, Meeting.number == db_id(number)))).first()
 
 
 def is_over(meeting: Meeting, now: datetime) -> bool:
@@ -242,4 +243,5 @@ async def recurring_by_number(
 ) -> RecurringNotice | None:
     """Recurring notice ``number`` of a village (active or deleted)."""
     return (await session.exec(select(RecurringNotice).where(
-        RecurringNotice.village_id == village_id, RecurringNotice.number == number))).first()
+        RecurringNotice.village_id == village_id,
+        RecurringNotice.number == db_id(number)))).first()
