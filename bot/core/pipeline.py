@@ -106,7 +106,12 @@ class Pipeline:
                 # committed at once, before the handler runs: SQLite has one writer, and
                 # holding its lock while a handler waits on the network would serialise every
                 # chat.  On SQLite, updates also queue here in order instead of sleeping in
-                # SQLite's busy handler.
+                # SQLite's busy handler.  Lock order: connection, then lock.  A cache miss
+                # above already holds a pooled connection, so check one out here too before
+                # waiting: a lock holder that still needed one would wait on the pool while
+                # the pool's connections wait on the lock (a burst stalled in pool timeouts).
+                if self._write_lock is not None:
+                    await session.connection()
                 async with self._write_lock or contextlib.nullcontext():
                     if dedupe and not await repo.mark_seen(session, msg.platform.value,
                                                            msg.chat.id, seen_id, now):
