@@ -128,11 +128,18 @@ async def test_meeting_promised_then_killed_is_announced_after_restart(
                                     "TELEGRAM_API_BASE_URL": tg.url})
         try:
             await bot.start()
-            await kill_on_reply(bot, tg, "/taohop 19h thứ 7 tuần sau | nhà văn hoá | họp dân",
-                                "Đã tạo cuộc họp")
+            # meetings are previewed first; the promise comes with the confirmation
+            await command(tg, "/taohop 19h thứ 7 tuần sau | nhà văn hoá | họp dân")
+            await tg.wait_for("sendMessage", timeout=20, predicate=lambda c: str(
+                c.chat_id) == str(OFFICIAL) and "/xacnhan" in (c.text or ""))
+            await kill_on_reply(bot, tg, "/xacnhan", "Đã tạo cuộc họp")
             await bot.start()
             await wait_delivered(tg, "nhà văn hoá")
-            await kill_on_reply(bot, tg, "/huyhop 1", "Đã hủy cuộc họp")
+            await command(tg, "/huyhop 1")
+            await tg.wait_for("sendMessage", timeout=20, predicate=lambda c: str(
+                c.chat_id) == str(OFFICIAL) and "/xacnhan" in (c.text or "")
+                and "hủy" in (c.text or "").lower())
+            await kill_on_reply(bot, tg, "/xacnhan", "Đã hủy cuộc họp")
             await bot.start()
             await wait_delivered(tg, "hủy")
             await asyncio.sleep(0.3)

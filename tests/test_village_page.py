@@ -263,6 +263,7 @@ async def test_page_head_meetings_and_calendar_links(harness_factory) -> None:
     h = await start_public(harness_factory, "web")
     await _populate(h)
     await h.say("/taohop 15 giờ thứ Hai | Nhà văn hóa | Họp chi bộ", user="official")
+    await h.say("/xacnhan", user="official")  # a meeting is previewed, then confirmed
     html = (await _get(h, "/v/thanhbinh"))[2].decode()
     assert "Thứ Hai, 15:00 23/11/2026 · " in html and "Họp chi bộ" in html  # the weekday
     host = h.base_url.split("://", 1)[1]

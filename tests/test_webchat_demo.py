@@ -65,6 +65,8 @@ async def test_readme_examples_work_in_the_demo(demo) -> None:
             "thongbao": await say("canbo", "nhom-thon", "/thongbao Họp dân tối nay"),
             "taohop": await say("canbo", "nhom-thon",
                                 "/taohop 19h30 thứ Bảy | Nhà văn hóa | Họp bàn làm đường"),
+            # previewed first, like every message residents receive: /xacnhan sends it
+            "xacnhan": await say("canbo", "nhom-thon", "/xacnhan"),
             "lich-hop": await say("dan1", "nhom-thon", "/lich-hop"),
             "lich_hop": await say("dan1", "nhom-thon", "/Lich_Hop"),
             "dangky": await say("dan1", "private", "/dangky thanhbinh"),
@@ -79,8 +81,8 @@ async def test_readme_examples_work_in_the_demo(demo) -> None:
         replies["capnhat"] = await say("canbo", "nhom-thon", "/capnhat nvh Xây tường",
                                        reply_to=photo_id)
     expected = {
-        "trogiup": "/ungho", "thongbao": "Gõ /xacnhan để gửi", "taohop": "Đã tạo cuộc họp số 1",
-        "lich-hop": "1. Thứ Bảy, 28/11/2026 lúc 19:30", "lich_hop": "Họp bàn làm đường",
+        "trogiup": "/ungho", "thongbao": "Gõ /xacnhan để gửi", "taohop": "Gõ /xacnhan để gửi",
+        "xacnhan": "Đã tạo cuộc họp số 1", "lich-hop": "Số 1 · Thứ Bảy, 28/11/2026 lúc 19:30", "lich_hop": "Họp bàn làm đường",
         "dangky": "Thôn Thanh Bình", "words": "Lịch họp Thôn Thanh Bình",
         "ungho": "Đã ghi nhận: 2.000.000", "photo": "Đã lưu cập nhật Nhà văn hóa",
         "hoi": "VNeID", "qr": "chưa có tài khoản nhận ủng hộ",
