@@ -82,7 +82,8 @@ async def test_readme_examples_work_in_the_demo(demo) -> None:
                                        reply_to=photo_id)
     expected = {
         "trogiup": "/ungho", "thongbao": "Gõ /xacnhan để gửi", "taohop": "Gõ /xacnhan để gửi",
-        "xacnhan": "Đã tạo cuộc họp số 1", "lich-hop": "Số 1 · Thứ Bảy, 28/11/2026 lúc 19:30", "lich_hop": "Họp bàn làm đường",
+        "xacnhan": "Đã tạo cuộc họp số 1", "lich-hop": "Số 1 · Thứ Bảy, 28/11/2026 lúc 19:30",
+        "lich_hop": "Họp bàn làm đường",
         "dangky": "Thôn Thanh Bình", "words": "Lịch họp Thôn Thanh Bình",
         "ungho": "Đã ghi nhận: 2.000.000", "photo": "Đã lưu cập nhật Nhà văn hóa",
         "hoi": "VNeID", "qr": "chưa có tài khoản nhận ủng hộ",
