@@ -201,6 +201,9 @@ async def test_chuanhan_names_exactly_the_households_not_reached(harness_factory
     listing = (await h.say("/ho", user="official", chat="dm"))[0]
     assert "Hộ số 1 · Nguyễn Văn Hộ 1" in listing and "đã nhận TB số 1" in listing
     assert "Hộ số 3 · Nguyễn Văn Hộ 3" in listing and "CHƯA nhận TB số 1" in listing
+    # a word that is not a page number is asked about, not ignored
+    assert "Cách dùng: /chuanhan" in (await h.say("/chuanhan 1 abc", user="official",
+                                                  chat="dm"))[0]
     for huge in ("/chuanhan 99999999999999999999", "/ho sua 99999999999999999999 A | B",
                  "/ho duyet 99999999999999999999"):
         answer = (await h.say(huge, user="official", chat="dm"))[0]

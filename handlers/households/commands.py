@@ -47,10 +47,6 @@ def _label(h: Household) -> str:
     return f"{h.head_name} ({h.hamlet})"
 
 
-def _number(text: str) -> int | None:
-    return parse_number(text)
-
-
 async def _audit(ctx: Context, action: str, detail: str) -> None:
     await repo.audit(ctx.session, now=ctx.now, action=action, person_id=ctx.person.id,
                      village_id=ctx.village.id if ctx.village else None, detail=detail[:500])
@@ -90,7 +86,7 @@ async def ho(ctx: Context) -> None:
 
 async def _list(ctx: Context, rest: str) -> None:
     assert ctx.village is not None and ctx.village.id is not None
-    page = max(1, _number(rest) or 1)
+    page = max(1, parse_number(rest) or 1)
     homes = await hq.households(ctx.session, ctx.village.id)
     if not homes:
         await ctx.say("ho-empty")
@@ -154,7 +150,7 @@ async def _add(ctx: Context, rest: str) -> None:
 async def _household(ctx: Context, text: str) -> tuple[Household | None, str]:
     assert ctx.village is not None and ctx.village.id is not None
     word, _, rest = text.strip().partition(" ")
-    number = _number(word)
+    number = parse_number(word)
     if number is None:
         await ctx.say("usage-ho")
         return None, rest
@@ -216,7 +212,7 @@ async def _approve(ctx: Context, rest: str) -> None:
 @router.on_button("hoduyet", role=Role.OFFICIAL)
 async def approve_button(ctx: Context) -> None:
     """The "Xác nhận" button sent to officials with a resident's /hocuatoi request."""
-    link_id = _number((ctx.msg.button or "").partition(":")[2]) or 0
+    link_id = parse_number((ctx.msg.button or "").partition(":")[2]) or 0
     link = await ctx.session.get(HouseholdMember, db_id(link_id))
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)
@@ -271,7 +267,7 @@ async def my_household(ctx: Context) -> None:
         await ctx.say("error-no-village")
         return
     link = await hq.link_of(ctx.session, village.id, ctx.person.id or 0)
-    number = _number(ctx.args) if ctx.args.strip() else None
+    number = parse_number(ctx.args) if ctx.args.strip() else None
     if ctx.args.strip() and number is None:
         await ctx.say("usage-hocuatoi")
         return
@@ -440,7 +436,7 @@ async def import_button(ctx: Context) -> None:
     parts = (ctx.msg.button or "").split(":")
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)
-    draft_id = _number(parts[2]) if len(parts) > 2 else None
+    draft_id = parse_number(parts[2]) if len(parts) > 2 else None
     if draft_id is None:
         return
     if parts[1] == "ok":
@@ -463,11 +459,15 @@ async def not_reached(ctx: Context) -> None:
         await ctx.say("error-no-village")
         return
     words = ctx.args.split()
-    number = _number(words[0]) if words else None
+    number = parse_number(words[0]) if words else None
     if number is None:
         await ctx.say("usage-chuanhan")
         return
-    page = max(1, (_number(words[-1]) or 1) if len(words) > 1 else 1)
+    page = parse_number(words[1]) if len(words) == 2 else (1 if len(words) == 1 else None)
+    if page is None:  # no word is ignored: "/chuanhan 3 abc" is asked, not read as page 1
+        await ctx.say("usage-chuanhan")
+        return
+    page = max(1, page)
     notice = await hq.notice_of_village(ctx.session, village.id, number)
     if notice is None or notice.sent_at is None:
         await ctx.say("chuanhan-no-notice", n=number)

@@ -18,7 +18,7 @@ from bot.db.sequences import next_number
 from bot.db.villages import village_chats
 from bot.delivery.outbox import fan_out
 from bot.text.fold import fold
-from bot.text.numbers import parse_number
+from bot.text.numbers import db_id, parse_number
 from bot.text.timeparse import WhenStatus, format_when, parse_when
 from handlers.households.models import LINKED, Household, HouseholdMember
 from handlers.polls.models import CANCELLED, CLOSED, DRAFT, OPEN, Poll, Vote
@@ -27,19 +27,14 @@ from handlers.polls.parse import MAX_OPTIONS, MIN_OPTIONS, choice_index, parse_p
 router = Router("polls")
 
 DRAFT_TTL = timedelta(hours=1)
-MAX_NUMBER = 2**31
 KIND = "poll"
 
 
-def _number(text: str) -> int | None:
-    return parse_number(text)
-
-
 async def _poll(session: AsyncSession, village_id: int, number: int | None) -> Poll | None:
-    if number is None or not 0 < number < MAX_NUMBER:
+    if number is None:
         return None
     return (await session.exec(select(Poll).where(Poll.village_id == village_id,
-                                                  Poll.number == number))).first()
+                                                  Poll.number == db_id(number)))).first()
 
 
 async def _counts(session: AsyncSession, poll: Poll) -> list[int]:
@@ -109,7 +104,7 @@ async def create(ctx: Context) -> None:
         return
     word, _, rest = ctx.args.strip().partition(" ")
     if fold(word) in ("xacnhan", "huy"):
-        await (_confirm if fold(word) == "xacnhan" else _cancel)(ctx, _number(rest))
+        await (_confirm if fold(word) == "xacnhan" else _cancel)(ctx, parse_number(rest))
         return
     args = parse_poll(ctx.args)
     if args is None:
@@ -159,12 +154,9 @@ async def create(ctx: Context) -> None:
 async def _draft(ctx: Context, number: int | None, poll_id: int | None = None) -> Poll | None:
     stmt = select(Poll).where(Poll.status == DRAFT, Poll.author_id == ctx.person.id)
     if poll_id is not None:
-        stmt = stmt.where(Poll.id == poll_id)
+        stmt = stmt.where(Poll.id == db_id(poll_id))
     elif number is not None:
-        if not 0 < number < MAX_NUMBER:
-            await ctx.say("poll-no-draft")
-            return None
-        stmt = stmt.where(Poll.number == number)
+        stmt = stmt.where(Poll.number == db_id(number))
     poll = (await ctx.session.exec(stmt.order_by(col(Poll.id).desc()))).first()
     if poll is None or poll.expires_at <= ctx.now or not ctx.is_official_of(poll.village_id):
         await ctx.say("poll-no-draft")
@@ -212,8 +204,8 @@ async def preview_button(ctx: Context) -> None:
     parts = (ctx.msg.button or "").split(":")
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)
-    poll_id = _number(parts[2]) if len(parts) > 2 else None
-    if poll_id is None or not 0 < poll_id < MAX_NUMBER:
+    poll_id = parse_number(parts[2]) if len(parts) > 2 else None
+    if poll_id is None:
         return
     await (_confirm if parts[1] == "ok" else _cancel)(ctx, None, poll_id)
 
@@ -258,7 +250,7 @@ async def choose(ctx: Context) -> None:
         await ctx.say("error-no-village")
         return
     word, _, rest = ctx.args.strip().partition(" ")
-    poll = await _poll(ctx.session, village.id, _number(word))
+    poll = await _poll(ctx.session, village.id, parse_number(word))
     if poll is None or poll.status in (DRAFT, CANCELLED):
         await ctx.say("poll-not-found" if word else "usage-chon", n=word)
         return
@@ -275,9 +267,9 @@ async def choose(ctx: Context) -> None:
 async def vote_button(ctx: Context) -> None:
     """A vote button under the poll: record it, update this message's live counts."""
     parts = (ctx.msg.button or "").split(":")
-    poll_id = _number(parts[1]) if len(parts) > 2 else None
-    option = _number(parts[2]) if len(parts) > 2 else None
-    poll = await ctx.session.get(Poll, poll_id) if poll_id and poll_id < MAX_NUMBER else None
+    poll_id = parse_number(parts[1]) if len(parts) > 2 else None
+    option = parse_number(parts[2]) if len(parts) > 2 else None
+    poll = await ctx.session.get(Poll, db_id(poll_id)) if poll_id is not None else None
     if poll is None or option is None or option >= len(poll.options):
         if ctx.msg.callback_id:
             await ctx.messenger.answer_button(ctx.msg.callback_id)
@@ -304,7 +296,7 @@ async def results(ctx: Context) -> None:
     if village is None or village.id is None:
         await ctx.say("error-no-village")
         return
-    poll = await _poll(ctx.session, village.id, _number(ctx.args))
+    poll = await _poll(ctx.session, village.id, parse_number(ctx.args))
     if poll is None or poll.status in (DRAFT, CANCELLED):
         await ctx.say("poll-not-found" if ctx.args.strip() else "usage-ketqua",
                       n=ctx.args.strip())
@@ -352,7 +344,7 @@ async def close(ctx: Context) -> None:
     if village is None or village.id is None:
         await ctx.say("error-no-village")
         return
-    poll = await _poll(ctx.session, village.id, _number(ctx.args))
+    poll = await _poll(ctx.session, village.id, parse_number(ctx.args))
     if poll is None or poll.status in (DRAFT, CANCELLED):
         await ctx.say("poll-not-found" if ctx.args.strip() else "usage-dongbieuquyet",
                       n=ctx.args.strip())
