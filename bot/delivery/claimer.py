@@ -15,12 +15,12 @@ process — the same one-duplicate bound.  Every process must connect as the sam
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from typing import Any
 
 from sqlalchemy import text
 
+from bot.db import own_connection
 from bot.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -53,25 +53,12 @@ class Claimer:
             return self.token
 
     async def _connect(self) -> Any:
-        import asyncpg
-
-        engine = self.db.engine
-        _args, params = engine.dialect.create_connect_args(engine.url)
-        accepted = inspect.signature(asyncpg.connect).parameters
-        params = {k: v for k, v in params.items() if k in accepted}
-        params.setdefault("timeout", 10)
-        params["server_settings"] = {"application_name": "villagebot-outbox"}
-        return await asyncpg.connect(**params)
+        return await own_connection.connect(self.db.engine, "villagebot-outbox")
 
     async def close(self) -> None:
         """End the session (this process's remaining claims become reclaimable)."""
         conn, self._conn = self._conn, None
-        if conn is not None and not conn.is_closed():
-            try:
-                async with asyncio.timeout(2):
-                    await conn.close()
-            except Exception:
-                conn.terminate()
+        await own_connection.close(conn)
 
 
 def dead_claims_clause() -> Any:

@@ -22,13 +22,13 @@ On SQLite there is a single process: it is always the leader.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from bot.db import own_connection
 from bot.db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -167,24 +167,11 @@ class Leader:
     # ------------------------------------------------------------------ connection
     async def _connect(self) -> Any:
         """A connection of its own (never from the pool: the lock lives and dies with it)."""
-        import asyncpg
-
-        engine = self.db.engine
-        _args, params = engine.dialect.create_connect_args(engine.url)
-        accepted = inspect.signature(asyncpg.connect).parameters
-        params = {k: v for k, v in params.items() if k in accepted}
-        params.setdefault("timeout", 10)
-        params["server_settings"] = {"application_name": "villagebot-leader"}
-        return await asyncpg.connect(**params)
+        return await own_connection.connect(self.db.engine, "villagebot-leader")
 
     async def _close(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None and not conn.is_closed():
-            try:
-                async with asyncio.timeout(2):
-                    await conn.close()  # ends the session: the server frees the lock
-            except Exception:  # TimeoutError included
-                conn.terminate()
+        await own_connection.close(conn)  # ends the session: the server frees the lock
 
 
 class Runner(Protocol[S_co]):
