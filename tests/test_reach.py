@@ -12,7 +12,8 @@ from tests.test_households import household_csv, send_file
 
 async def _quiet(*bots: Harness) -> None:
     for _ in range(2):  # a row settled by one bot may queue the report the other sends
-        for bot in bots:
+        for bot in bots:  # (two processes on one database: the other one is not woken)
+            bot.services.outbox.wake()
             await bot.services.outbox.quiet()
 
 
@@ -106,15 +107,15 @@ async def test_meeting_reach(harness_factory, platform: str) -> None:
     await h.services.outbox.quiet()
     await h.say("/thamdu 1", user="resident2", chat="dm")
     (roll,) = await h.say("/diemdanh 1", user="official", chat="dm")
-    assert "2/125 hộ đã nhận, 1 hộ đã xem" in roll
+    assert "2/125 hộ đã nhận, 1 hộ đã trả lời" in roll
     (missing,) = await h.say("/chuanhan hop 1", user="official", chat="dm")
     assert "Cuộc họp số 1" in missing
-    assert "2/125 hộ đã nhận, 1 hộ đã xem." in missing
+    assert "2/125 hộ đã nhận, 1 hộ đã trả lời" in missing
     assert "• Hộ số 3 · Nguyễn Văn Hộ 3 · ĐT 0900000003" in missing
     assert "Hộ số 1 ·" not in missing and "Hộ số 2 ·" not in missing
     assert "Xem tiếp: /chuanhan hop 1 2" in missing
     (last,) = await h.say("/chuanhan hop 1 7", user="official", chat="dm")
-    assert "Đã nhận nhưng chưa xem:" in last and "• Hộ số 1 · Nguyễn Văn Hộ 1" in last
+    assert "Đã nhận nhưng chưa trả lời:" in last and "• Hộ số 1 · Nguyễn Văn Hộ 1" in last
     assert "Cuộc họp số 9 chưa được gửi" in (await h.say("/chuanhan hop 9", user="official",
                                                          chat="dm"))[0]
 
@@ -135,7 +136,7 @@ async def test_shared_xacnhan_confirms_and_huy_drops_import_and_poll(harness_fac
     assert "biểu quyết số 2 tới" in sent
     await h.services.outbox.quiet()
     assert any("/chon 2" in t for t in h.sent("group1"))
-    assert "Không có bản nháp" in (await h.say("/xacnhan", user="official", chat="dm"))[0]
+    assert "không có bản nháp" in (await h.say("/xacnhan", user="official", chat="dm"))[0]
     if platform == "zalo":
         return  # Zalo cannot send files to a bot: imports come through the web chat
     (preview,) = await send_file(h, household_csv(10), "ho.csv")
@@ -161,4 +162,4 @@ async def test_old_import_and_poll_buttons_still_work(harness_factory) -> None:
                   for b in row if b and b.startswith("pl:ok:"))
     (sent,) = await h.press(button, user="official", chat="dm")
     assert "biểu quyết số 1 tới" in sent
-    assert "Không có bản nháp" in (await h.say("/xacnhan", user="official", chat="dm"))[0]
+    assert "không có bản nháp" in (await h.say("/xacnhan", user="official", chat="dm"))[0]

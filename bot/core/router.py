@@ -13,6 +13,7 @@ from bot.text.fold import fold
 
 if TYPE_CHECKING:
     from aiohttp import web
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
     from bot.core.context import Context
     from bot.core.services import Services
@@ -26,6 +27,40 @@ PageSectionHook = Callable[[Any], Awaitable[list[Any]]]
 """``hook(bot.web.sections.PageRequest) -> list[bot.web.sections.PageSection]``."""
 NextDue = Callable[["Services"], Awaitable["datetime | None"]]
 FireDue = Callable[["Services", "datetime"], Awaitable[int]]
+DraftAction = Callable[["Context", Any], Awaitable[None]]
+"""``action(ctx, draft: bot.db.drafts.PendingDraft)`` run by ``/xacnhan`` or ``/huy``."""
+FlowStop = Callable[["Context"], Awaitable[bool]]
+ReachHook = Callable[["AsyncSession", "Services", "ReachQuery"], Awaitable[list[str]]]
+"""``hook(session, services, query) -> lines`` (no line when it knows nothing to say)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftKind:
+    """What ``/xacnhan`` (``confirm``) and ``/huy`` (``drop``) do to drafts of one ``kind``.
+
+    The core checks that the person confirming is *still* an official of the draft's village
+    before ``confirm`` runs; ``drop`` None means the core's plain "dropped" answer.
+    """
+
+    kind: str
+    confirm: DraftAction
+    drop: DraftAction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReachQuery:
+    """"Whom did this reach?" about something sent to a village's chats.
+
+    ``kind`` and ``ref_id`` are the fan-out's (``"announce"`` and the notice id, ``"meeting"``
+    and the meeting id …); ``batch_id`` is the outbox batch when the question comes from its
+    delivery report; ``locale`` the language of the answer.  The answer may be read in a group:
+    a hook gives counts, never names or phone numbers.
+    """
+
+    kind: str
+    ref_id: int
+    locale: str
+    batch_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +130,9 @@ class Router:
     page_sections: list[PageSectionHook] = field(default_factory=list)
     due_jobs: list[DueJob] = field(default_factory=list)
     after_command_hooks: list[Handler] = field(default_factory=list)
+    draft_kinds: dict[str, DraftKind] = field(default_factory=dict)
+    flow_stops: list[FlowStop] = field(default_factory=list)
+    reach_hooks: list[ReachHook] = field(default_factory=list)
 
     def include(self, *others: Router) -> Router:
         """Take over every registration of ``others`` (a feature split over several modules)."""
@@ -109,6 +147,10 @@ class Router:
             self.page_sections.extend(other.page_sections)
             self.due_jobs.extend(other.due_jobs)
             self.after_command_hooks.extend(other.after_command_hooks)
+            for kind in other.draft_kinds.values():
+                self._add_draft(kind)
+            self.flow_stops.extend(other.flow_stops)
+            self.reach_hooks.extend(other.reach_hooks)
         return self
 
     def command(
@@ -195,6 +237,26 @@ class Router:
         """Register a :class:`DueJob` run by the reminder scheduler."""
         self.due_jobs.append(DueJob(name, next_due, fire))
 
+    def draft(self, kind: str, *, confirm: DraftAction, drop: DraftAction | None = None) -> None:
+        """Register what the shared ``/xacnhan [n]`` / ``/huy [n]`` (and the preview's
+        ``draft:`` buttons) do to this feature's drafts of ``kind`` (``bot.db.drafts.put``)."""
+        self._add_draft(DraftKind(kind, confirm, drop))
+
+    def _add_draft(self, kind: DraftKind) -> None:
+        if kind.kind in self.draft_kinds:
+            raise ValueError(f"draft kind {kind.kind!r} registered twice")
+        self.draft_kinds[kind.kind] = kind
+
+    def stop_flow(self, hook: FlowStop) -> FlowStop:
+        """Register a step-by-step question that ``/huy`` ends (True when it ended one)."""
+        self.flow_stops.append(hook)
+        return hook
+
+    def reach(self, hook: ReachHook) -> ReachHook:
+        """Register lines about whom a fan-out reached (delivery reports, ``/daxem`` …)."""
+        self.reach_hooks.append(hook)
+        return hook
+
     def setting(self, name: str) -> Callable[[SettingHandler], SettingHandler]:
         """Register ``/caidat <name> <rest>``: ``handler(ctx, rest)``."""
 
@@ -215,6 +277,9 @@ class CommandTable:
         self.buttons: dict[str, ButtonHook] = {}
         self.settings: dict[str, SettingHandler] = {}
         self.due_jobs: list[DueJob] = [job for r in routers for job in r.due_jobs]
+        self.drafts: dict[str, DraftKind] = {}
+        self.flow_stops: list[FlowStop] = [hook for r in routers for hook in r.flow_stops]
+        self.reach_hooks: list[ReachHook] = [hook for r in routers for hook in r.reach_hooks]
         for router in routers:
             for cmd in router.commands:
                 for key in cmd.keys:
@@ -224,6 +289,10 @@ class CommandTable:
                 for phrase in cmd.words:
                     self.words[phrase] = command_key(cmd.name)
             self.buttons.update(router.button_hooks)
+            for kind, draft in router.draft_kinds.items():
+                if kind in self.drafts:
+                    raise ValueError(f"draft kind {kind!r} registered twice")
+                self.drafts[kind] = draft
             for name, handler in router.settings.items():
                 if name in self.settings:
                     raise ValueError(f"setting {name!r} registered twice")
@@ -237,3 +306,12 @@ class CommandTable:
     def get(self, key: str) -> Command | None:
         """The command for a lookup key."""
         return self.by_key.get(key)
+
+    async def reach_lines(
+        self, session: AsyncSession, services: Services, query: ReachQuery
+    ) -> list[str]:
+        """Every feature's lines about whom ``query``'s fan-out reached, in feature order."""
+        lines: list[str] = []
+        for hook in self.reach_hooks:
+            lines += await hook(session, services, query)
+        return lines

@@ -3,8 +3,9 @@
 A feature that would send something to the village (a notice, a meeting created, moved or
 cancelled, a recurring notice) stores a :class:`PendingDraft` with what it understood, shows
 the preview, and sends nothing.  ``/xacnhan [n]`` (or the preview's button) runs the confirm
-function the feature registered for the draft's ``kind`` — with a context of the person
-confirming, so roles are checked as they are *at that moment* — and ``/huy [n]`` drops it.
+function the feature registered for the draft's ``kind`` with ``Router.draft`` — with a
+context of the person confirming, so roles are checked as they are *at that moment*
+(:mod:`bot.core.drafts`) — and ``/huy [n]`` drops it.
 A draft expires after :data:`DRAFT_TTL`; the preview says until when.
 
 Each draft takes a stable per-village number (kind ``"draft"``), which the preview shows and
@@ -13,9 +14,9 @@ Each draft takes a stable per-village number (kind ``"draft"``), which the previ
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel, col, select
@@ -23,9 +24,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.sequences import next_number
 from bot.text.numbers import db_id
-
-if TYPE_CHECKING:
-    from bot.core.context import Context
 
 DRAFT_TTL = timedelta(hours=1)
 PENDING = "pending"
@@ -35,9 +33,6 @@ EXPIRED = "expired"
 ASKING = "asking"  # a step-by-step question waiting for its author's answer (ref_id = chat)
 FLOW_TTL = timedelta(minutes=10)  # silence that ends a step-by-step question
 
-Confirm = Callable[["Context", "PendingDraft"], Awaitable[None]]
-_CONFIRM: dict[str, Confirm] = {}
-_DROP: dict[str, Confirm] = {}
 
 
 class PendingDraft(SQLModel, table=True):
@@ -57,18 +52,6 @@ class PendingDraft(SQLModel, table=True):
     expires_at: datetime
 
 
-def on_confirm(kind: str, *, drop: Confirm | None = None) -> Callable[[Confirm], Confirm]:
-    """Register what ``/xacnhan`` does for drafts of ``kind`` (and optionally ``/huy``)."""
-
-    def register(fn: Confirm) -> Confirm:
-        _CONFIRM[kind] = fn
-        if drop is not None:
-            _DROP[kind] = drop
-        return fn
-
-    return register
-
-
 async def put(
     session: AsyncSession, *, village_id: int | None, person_id: int, kind: str,
     payload: dict[str, Any], now: datetime, ref_id: int | None = None,
@@ -85,11 +68,14 @@ async def put(
 
 async def find(
     session: AsyncSession, *, person_id: int, now: datetime, number: int | None = None,
-    village_id: int | None = None, draft_id: int | None = None,
+    village_id: int | None = None, draft_id: int | None = None, kind: str | None = None,
 ) -> PendingDraft | None:
-    """The person's pending draft: by id, by (village, number), or the latest one."""
+    """The person's pending draft: by id, by (village, number), or the latest one (of
+    ``kind`` when given)."""
     stmt = select(PendingDraft).where(PendingDraft.person_id == person_id,
                                       PendingDraft.status == PENDING)
+    if kind is not None:
+        stmt = stmt.where(PendingDraft.kind == kind)
     if draft_id is not None:
         stmt = stmt.where(PendingDraft.id == db_id(draft_id))
     elif number is not None:
@@ -108,37 +94,6 @@ async def by_ref(session: AsyncSession, *, kind: str, ref_id: int) -> PendingDra
     return (await session.exec(select(PendingDraft).where(
         PendingDraft.kind == kind, PendingDraft.ref_id == db_id(ref_id),
         PendingDraft.status == PENDING))).first()
-
-
-async def confirm(ctx: Context, draft: PendingDraft) -> None:
-    """Run the draft's confirm function if the person is *still* allowed to send it.
-
-    Roles are those of this update (read when it arrived), so an official whose role was
-    revoked after the preview is refused (audited), and the draft stays unsent.
-    """
-    from bot.db import repo
-
-    allowed = (ctx.is_commune_official if draft.village_id is None
-               else ctx.is_official_of(draft.village_id))
-    if not allowed:
-        await repo.audit(ctx.session, now=ctx.now, action="xacnhan", allowed=False,
-                         person_id=ctx.person.id, village_id=draft.village_id,
-                         detail=f"{draft.kind} #{draft.number}")
-        await ctx.say("error-official-only")
-        return
-    draft.status = CONFIRMED
-    await ctx.session.flush()
-    await _CONFIRM[draft.kind](ctx, draft)
-
-
-async def drop(ctx: Context, draft: PendingDraft) -> None:
-    """Mark the draft dropped (and let its feature clean up)."""
-    draft.status = DROPPED
-    await ctx.session.flush()
-    if draft.kind in _DROP:
-        await _DROP[draft.kind](ctx, draft)
-    else:
-        await ctx.say("draft-dropped", n=draft.number)
 
 
 def expires_text(draft: PendingDraft, tz: Any) -> str:
@@ -202,20 +157,3 @@ def audience_text(t: Callable[..., str], chats: list[Any]) -> str:
     if people:
         parts.append(t("draft-audience-people", n=people))
     return ", ".join(parts) or t("draft-audience-nobody")
-
-
-_STOP: list[Callable[[Context], Awaitable[bool]]] = []
-
-
-def on_stop(fn: Callable[[Context], Awaitable[bool]]) -> Callable[[Context], Awaitable[bool]]:
-    """Register a step-by-step flow that ``/huy`` ends (returns True when it ended one)."""
-    _STOP.append(fn)
-    return fn
-
-
-async def stop_flows(ctx: Context) -> bool:
-    """End the person's step-by-step questions in this chat; True when there was one."""
-    stopped = False
-    for fn in _STOP:
-        stopped = await fn(ctx) or stopped
-    return stopped

@@ -42,6 +42,7 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
+from bot.core.router import CommandTable, ReachQuery
 from bot.db import repo
 from bot.db.models import Chat
 from bot.delivery import sharedrate
@@ -804,9 +805,36 @@ class PlatformWorker:
                 return
             text = await render_report(session, self.services, list(rows), paused,
                                        batch.report_locale)
+            extra = await self._reach_lines(session, batch)
+            if extra:
+                text = "\n".join([text, *extra])
             await enqueue(session, self.services, batch.report_platform, batch.report_chat,
                           OutMessage(text=text), kind=REPORT_KIND, ref_id=batch_id,
                           dedupe_key=f"report:{batch_id}")
+
+
+    async def _reach_lines(self, session: AsyncSession, batch: OutboxBatch) -> list[str]:
+        """The features' lines about whom the batch reached (households …), for the report.
+
+        A failing hook costs its line, never the report (nor a batch left open for ever).
+        """
+        commands: CommandTable | None = getattr(self.services, "commands", None)  # no pipeline
+        if commands is None or batch.ref_id is None:
+            return []
+        query = ReachQuery(kind=batch.kind, ref_id=batch.ref_id, batch_id=batch.id,
+                           locale=batch.report_locale or self.services.settings.default_locale)
+        # PostgreSQL aborts the whole transaction on a failed statement: a savepoint keeps
+        # the batch's closing; SQLite goes on after a failed SELECT (and its driver's
+        # savepoints are not to be trusted)
+        postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+        try:
+            if postgres:
+                async with session.begin_nested():
+                    return await commands.reach_lines(session, self.services, query)
+            return await commands.reach_lines(session, self.services, query)
+        except Exception:
+            log.exception("outbox: reach lines of batch %s failed", batch.id)
+            return []
 
 
 async def _chat_of(session: AsyncSession, item: OutboxItem) -> Chat | None:

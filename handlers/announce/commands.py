@@ -19,10 +19,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import drafts as confirming
 from bot.core.context import Context
 from bot.core.events import Attachment
 from bot.core.messenger import Button, Media, OutMessage, SendError
-from bot.core.router import Role, Router
+from bot.core.router import ReachQuery, Role, Router
 from bot.core.services import Services
 from bot.db import drafts, repo
 from bot.db.models import Chat, Person, Village
@@ -378,7 +379,7 @@ async def _drop_notice(ctx: Context, draft: drafts.PendingDraft) -> None:
     await ctx.say("announce-cancelled", id=draft.number)
 
 
-drafts.on_confirm(KIND, drop=_drop_notice)(_confirm_notice)
+router.draft(KIND, confirm=_confirm_notice, drop=_drop_notice)
 
 
 async def _pending(ctx: Context, number: int | None,
@@ -400,18 +401,18 @@ async def confirm(ctx: Context) -> None:
     """Send what the person's pending preview (notice, meeting, recurring notice) shows."""
     draft = await _pending(ctx, _number(ctx.args))
     if draft is not None:
-        await drafts.confirm(ctx, draft)
+        await confirming.confirm(ctx, draft)
 
 
 @router.command("huy", role=Role.OFFICIAL, help_key="help-huy")
 async def cancel(ctx: Context) -> None:
     """End the person's step-by-step questions here, else drop their pending preview."""
-    if not ctx.args.strip() and await drafts.stop_flows(ctx):
+    if not ctx.args.strip() and await confirming.stop_flows(ctx):
         await ctx.say("flow-stopped")
         return
     draft = await _pending(ctx, _number(ctx.args))
     if draft is not None:
-        await drafts.drop(ctx, draft)
+        await confirming.drop(ctx, draft)
 
 
 @router.on_button("draft", role=Role.OFFICIAL)
@@ -425,7 +426,7 @@ async def draft_button(ctx: Context) -> None:
     draft = await _pending(ctx, None, draft_id=draft_id or 0)
     if draft is None:
         return
-    await (drafts.confirm if action == "ok" else drafts.drop)(ctx, draft)
+    await (confirming.confirm if action == "ok" else confirming.drop)(ctx, draft)
 
 
 @router.on_button("ann", role=Role.OFFICIAL)
@@ -443,7 +444,7 @@ async def confirm_button(ctx: Context) -> None:
     draft = await _pending(ctx, None, draft_id=found.id if found else 0)
     if draft is None:
         return
-    await (drafts.confirm if action == "ok" else drafts.drop)(ctx, draft)
+    await (confirming.confirm if action == "ok" else confirming.drop)(ctx, draft)
 
 
 @router.on_message(groups=False)
@@ -482,7 +483,7 @@ async def announce_answer(ctx: Context) -> bool:
     return True
 
 
-@drafts.on_stop
+@router.stop_flow
 async def stop_announce_question(ctx: Context) -> bool:
     """``/huy`` ends an unfinished ``/thongbao`` question."""
     flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id or 0,
@@ -581,9 +582,11 @@ async def who_read(ctx: Context) -> None:
     lines = [ctx.t("announce-daxem-line", name=p.display_name or p.external_id,
                    platform=p.platform, time=a.at.astimezone(tz).strftime("%d/%m %H:%M"))
              for a, p in rows]
-    head = ctx.t("announce-daxem-head", id=notice.number, count=len(rows))
-    await ctx.reply("\n".join([head, *lines]) if lines else ctx.t("announce-daxem-none",
-                                                                   id=notice.number))
+    head = ctx.t("announce-daxem-head" if lines else "announce-daxem-none", id=notice.number,
+                 count=len(rows))
+    reach = await ctx.services.commands.reach_lines(ctx.session, ctx.services, ReachQuery(
+        kind=KIND, ref_id=notice.id or 0, batch_id=notice.batch_id, locale=ctx.locale))
+    await ctx.reply("\n".join([head, *reach, *lines]))
 
 
 # ---------------------------------------------------------------- /tinmoi

@@ -5,20 +5,25 @@ Phone numbers and the list are shown to the village's officials only, in a priva
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core import drafts as confirming
 from bot.core.context import Context
 from bot.core.messenger import Button, OutMessage
-from bot.core.router import Role, Router
+from bot.core.router import ReachQuery, Role, Router
+from bot.core.services import Services
 from bot.core.who import resolve_who
-from bot.db import repo
+from bot.db import drafts, repo
 from bot.db.models import Chat, Person
 from bot.db.villages import official_chats
 from bot.delivery.outbox import fan_out
 from bot.media import MediaError
 from bot.text.fold import fold
 from bot.text.numbers import db_id, parse_number
+from handlers.announce.models import Notice
 from handlers.households import queries as hq
 from handlers.households.importer import MAX_BYTES, Row, normalise_phone, read_households
 from handlers.households.models import (
@@ -28,11 +33,13 @@ from handlers.households.models import (
     HouseholdImport,
     HouseholdMember,
 )
+from handlers.meetings.models import Meeting
 
 router = Router("households")
 
 PAGE = 20
-IMPORT_TTL = timedelta(hours=1)
+IMPORT_KIND = "ho-import"
+ANNOUNCE_KIND = "announce"  # the kind of a notice's fan-out (handlers/announce)
 SHOW_ERRORS = 15
 SUB_WORDS = {"them": "add", "sua": "edit", "xoa": "remove", "duyet": "approve",
              "lienket": "link", "nhap": "import", "xacnhan": "confirm", "huy": "cancel",
@@ -364,94 +371,124 @@ async def _import(ctx: Context, rest: str) -> None:
         return
     existing = await hq.households(ctx.session, ctx.village.id)
     added, changed, same = _preview_rows(result.rows, existing)
-    draft = HouseholdImport(
+    rows = HouseholdImport(
         village_id=ctx.village.id, author_id=ctx.person.id or 0,
         rows=[{"hamlet": r.hamlet, "head": r.head, "phone": r.phone} for r in result.rows],
-        created_at=ctx.now, expires_at=ctx.now + IMPORT_TTL)
-    ctx.session.add(draft)
-    await ctx.session.commit()
+        created_at=ctx.now, expires_at=ctx.now + drafts.DRAFT_TTL)
+    ctx.session.add(rows)
+    await ctx.session.flush()
+    draft = await drafts.put(ctx.session, village_id=ctx.village.id,
+                             person_id=ctx.person.id or 0, kind=IMPORT_KIND, ref_id=rows.id,
+                             payload={}, now=ctx.now)
     lines = [ctx.t("import-summary", added=len(added), changed=len(changed), same=len(same),
                    untouched=len(existing) - len(changed) - len(same))]
     lines += [ctx.t("import-add-line", hamlet=r.hamlet, head=r.head) for r in added[:10]]
     lines += [ctx.t("import-change-line", n=h.number, head=h.head_name, old=h.phone or "-",
                     new=r.phone) for r, h in changed[:10]]
-    lines.append(ctx.t("import-confirm-hint", minutes=int(IMPORT_TTL.total_seconds() // 60)))
+    lines.append(ctx.t("import-confirm-hint", n=draft.number,
+                       until=drafts.expires_text(draft, ctx.services.settings.tz)))
     buttons: tuple[tuple[Button, ...], ...] = ()
     if ctx.messenger.capabilities.buttons:
-        buttons = ((Button(ctx.t("import-button-ok"), f"hoimp:ok:{draft.id}"),
-                    Button(ctx.t("import-button-cancel"), f"hoimp:no:{draft.id}")),)
+        buttons = ((Button(ctx.t("import-button-ok"), f"hoimp:ok:{rows.id}"),
+                    Button(ctx.t("import-button-cancel"), f"hoimp:no:{rows.id}")),)
     await ctx.reply("\n".join(lines), title=ctx.t("import-title", count=len(result.rows)),
                     buttons=buttons)
 
 
-async def _draft(ctx: Context, draft_id: int | None) -> HouseholdImport | None:
-    from sqlmodel import col, select
-
-    stmt = select(HouseholdImport).where(HouseholdImport.author_id == ctx.person.id,
-                                         HouseholdImport.status == "draft")
-    if draft_id is not None:
-        stmt = stmt.where(HouseholdImport.id == db_id(draft_id))
-    draft = (await ctx.session.exec(stmt.order_by(col(HouseholdImport.id).desc()))).first()
-    if draft is None or draft.expires_at <= ctx.now or not ctx.is_official_of(draft.village_id):
+async def _pending_import(ctx: Context, *, import_id: int | None = None
+                          ) -> drafts.PendingDraft | None:
+    """The person's pending import draft (of one file, or the latest), else say there is none."""
+    draft = None
+    if import_id is not None:
+        draft = await drafts.by_ref(ctx.session, kind=IMPORT_KIND, ref_id=import_id)
+        if draft is not None and draft.person_id != ctx.person.id:
+            draft = None
+        if draft is not None:
+            draft = await drafts.find(ctx.session, person_id=ctx.person.id or 0, now=ctx.now,
+                                      draft_id=draft.id)
+    else:
+        draft = await drafts.find(ctx.session, person_id=ctx.person.id or 0, now=ctx.now,
+                                  kind=IMPORT_KIND)
+    if draft is None:
         await ctx.say("import-no-draft")
-        return None
     return draft
 
 
-async def _confirm_import(ctx: Context, rest: str, draft_id: int | None = None) -> None:
-    draft = await _draft(ctx, draft_id)
-    if draft is None:
+async def _confirm_import(ctx: Context, rest: str, import_id: int | None = None) -> None:
+    """``/ho xacnhan`` (kept beside the shared ``/xacnhan``)."""
+    draft = await _pending_import(ctx, import_id=import_id)
+    if draft is not None:
+        await confirming.confirm(ctx, draft)
+
+
+async def _cancel_import(ctx: Context, rest: str, import_id: int | None = None) -> None:
+    """``/ho huy`` (kept beside the shared ``/huy``)."""
+    draft = await _pending_import(ctx, import_id=import_id)
+    if draft is not None:
+        await confirming.drop(ctx, draft)
+
+
+async def _apply_import(ctx: Context, draft: drafts.PendingDraft) -> None:
+    """``/xacnhan`` of an import: add and update the households the preview showed."""
+    stored = await ctx.session.get(HouseholdImport, draft.ref_id or 0)
+    if stored is None or stored.status != "draft":
+        await ctx.say("import-no-draft")
         return
-    existing = await hq.households(ctx.session, draft.village_id)
-    rows = [Row(0, r["hamlet"], r["head"], r["phone"]) for r in draft.rows]
+    existing = await hq.households(ctx.session, stored.village_id)
+    rows = [Row(0, r["hamlet"], r["head"], r["phone"]) for r in stored.rows]
     added, changed, _same = _preview_rows(rows, existing)
     for row in added:
-        await hq.add(ctx.session, village_id=draft.village_id, hamlet=row.hamlet,
+        await hq.add(ctx.session, village_id=stored.village_id, hamlet=row.hamlet,
                      head=row.head, phone=row.phone, now=ctx.now)
     for row, home in changed:
         home.phone, home.updated_at = row.phone, ctx.now
         ctx.session.add(home)
-    draft.status = "applied"
-    ctx.session.add(draft)
+    stored.status = "applied"
+    ctx.session.add(stored)
     await repo.audit(ctx.session, now=ctx.now, action="ho-nhap", person_id=ctx.person.id,
-                     village_id=draft.village_id,
+                     village_id=stored.village_id,
                      detail=f"+{len(added)} ~{len(changed)} of {len(rows)}")
-    await ctx.session.commit()
     await ctx.say("import-done", added=len(added), changed=len(changed))
 
 
-async def _cancel_import(ctx: Context, rest: str, draft_id: int | None = None) -> None:
-    draft = await _draft(ctx, draft_id)
-    if draft is None:
-        return
-    draft.status = "cancelled"
-    ctx.session.add(draft)
-    await ctx.session.commit()
+async def _drop_import(ctx: Context, draft: drafts.PendingDraft) -> None:
+    stored = await ctx.session.get(HouseholdImport, draft.ref_id or 0)
+    if stored is not None and stored.status == "draft":
+        stored.status = "cancelled"
+        ctx.session.add(stored)
     await ctx.say("import-cancelled")
+
+
+router.draft(IMPORT_KIND, confirm=_apply_import, drop=_drop_import)
 
 
 @router.on_button("hoimp", role=Role.OFFICIAL)
 async def import_button(ctx: Context) -> None:
-    """The import preview's Apply / Cancel buttons."""
+    """The import preview's Apply / Cancel buttons (``hoimp:ok:<import id>``): the same as
+    ``/xacnhan`` / ``/huy`` of that preview's draft."""
     parts = (ctx.msg.button or "").split(":")
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)
-    draft_id = parse_number(parts[2]) if len(parts) > 2 else None
-    if draft_id is None:
+    import_id = parse_number(parts[2]) if len(parts) > 2 else None
+    if import_id is None:
         return
     if parts[1] == "ok":
-        await _confirm_import(ctx, "", draft_id)
+        await _confirm_import(ctx, "", import_id)
     else:
-        await _cancel_import(ctx, "", draft_id)
+        await _cancel_import(ctx, "", import_id)
 
 
 # ---------------------------------------------------------------- reach
 
 
+MEETING_WORDS = {"hop", "cuochop", "meeting"}
+
+
 @router.command("chuanhan", role=Role.OFFICIAL, help_key="help-chuanhan",
                 usage_key="usage-chuanhan")
 async def not_reached(ctx: Context) -> None:
-    """``/chuanhan <n> [trang]``: households no member of received (then read) notice n."""
+    """``/chuanhan <n> [trang]``: households no member of received (then read) notice n;
+    ``/chuanhan hop <n> [trang]``: the same for meeting n (read = answered /thamdu, /vang)."""
     if not await _private(ctx):
         return
     village = ctx.village
@@ -459,6 +496,9 @@ async def not_reached(ctx: Context) -> None:
         await ctx.say("error-no-village")
         return
     words = ctx.args.split()
+    meeting = bool(words) and fold(words[0]) in MEETING_WORDS
+    if meeting:
+        words = words[1:]
     number = parse_number(words[0]) if words else None
     if number is None:
         await ctx.say("usage-chuanhan")
@@ -468,11 +508,18 @@ async def not_reached(ctx: Context) -> None:
         await ctx.say("usage-chuanhan")
         return
     page = max(1, page)
-    notice = await hq.notice_of_village(ctx.session, village.id, number)
-    if notice is None or notice.sent_at is None:
-        await ctx.say("chuanhan-no-notice", n=number)
-        return
-    reach = await hq.notice_reach(ctx.session, village.id, notice)
+    if meeting:
+        found = await hq.meeting_of_village(ctx.session, village.id, number)
+        if found is None:
+            await ctx.say("chuanhan-no-meeting", n=number)
+            return
+        reach = await hq.meeting_reach(ctx.session, found)
+    else:
+        notice = await hq.notice_of_village(ctx.session, village.id, number)
+        if notice is None or notice.sent_at is None:
+            await ctx.say("chuanhan-no-notice", n=number)
+            return
+        reach = await hq.notice_reach(ctx.session, village.id, notice)
     homes = await hq.households(ctx.session, village.id)
     if not homes:
         await ctx.say("ho-empty")
@@ -483,8 +530,8 @@ async def not_reached(ctx: Context) -> None:
         (h, "chuanhan-not-read") for h in unread]
     pages = max(1, (len(ordered) + PAGE - 1) // PAGE)
     page = min(page, pages)
-    lines = [ctx.t("chuanhan-summary", reached=len(reach.reached), total=reach.total,
-                   read=len(reach.read))]
+    suffix = "-meeting" if meeting else ""
+    lines = [_summary(ctx.t, reach, meeting=meeting)]
     hamlet = None
     for home, key in ordered[(page - 1) * PAGE: page * PAGE]:
         if key == "chuanhan-not-reached" and fold(home.hamlet) != hamlet:
@@ -492,12 +539,46 @@ async def not_reached(ctx: Context) -> None:
             lines.append(ctx.t("chuanhan-hamlet", hamlet=home.hamlet))
         if key == "chuanhan-not-read" and hamlet != "\x00read":
             hamlet = "\x00read"
-            lines.append(ctx.t("chuanhan-read-header"))
+            lines.append(ctx.t("chuanhan-read-header" + suffix))
         lines.append(ctx.t(key, n=home.number, head=home.head_name, hamlet=home.hamlet,
                            phone=home.phone or "-"))
     if not ordered:
-        lines.append(ctx.t("chuanhan-all"))
+        lines.append(ctx.t("chuanhan-all" + suffix))
     if page < pages:
-        lines.append(ctx.t("chuanhan-more", n=number, next=page + 1))
-    await ctx.reply("\n".join(lines), title=ctx.t("chuanhan-title", n=number, page=page,
-                                                  pages=pages))
+        lines.append(ctx.t("chuanhan-more" + suffix, n=number, next=page + 1))
+    await ctx.reply("\n".join(lines), title=ctx.t("chuanhan-title" + suffix, n=number,
+                                                  page=page, pages=pages))
+
+
+def _summary(t: Callable[..., str], reach: hq.Reach, *, meeting: bool) -> str:
+    """"96/125 hộ đã nhận, 71 hộ đã xem." (a meeting: "… đã trả lời")."""
+    return t("reach-summary-meeting" if meeting else "reach-summary",
+             reached=len(reach.reached), total=reach.total, read=len(reach.read))
+
+
+@router.reach
+async def reach_line(session: AsyncSession, services: Services, query: ReachQuery
+                     ) -> list[str]:
+    """The reach line of a notice or a meeting, when its village keeps a household list.
+
+    Counts only (no names, no phones): it may be read in a group.
+    """
+    if query.kind == ANNOUNCE_KIND:
+        notice = await session.get(Notice, db_id(query.ref_id))
+        if notice is None or notice.village_id is None or notice.sent_at is None:
+            return []
+        reach = await hq.notice_reach(session, notice.village_id, notice)
+    elif query.kind in hq.MEETING_KINDS:
+        found = await session.get(Meeting, db_id(query.ref_id))
+        if found is None:
+            return []
+        reach = await hq.meeting_reach(session, found)
+    else:
+        return []
+    if not reach.total:
+        return []
+
+    def t(key: str, **args: Any) -> str:
+        return services.i18n.t(query.locale, key, **args)
+
+    return [_summary(t, reach, meeting=query.kind != ANNOUNCE_KIND)]

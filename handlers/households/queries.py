@@ -1,9 +1,10 @@
-"""Household queries: the list, links, imports and who a notice reached."""
+"""Household queries: the list, links, imports and whom a notice or a meeting reached."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,6 +16,7 @@ from bot.text.fold import fold
 from bot.text.numbers import db_id
 from handlers.announce.models import Notice, NoticeAck
 from handlers.households.models import LINKED, PENDING, Household, HouseholdMember
+from handlers.meetings.models import Meeting, Rsvp
 
 KIND = "household"
 
@@ -86,16 +88,29 @@ def _private_key(chat: Chat) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """Per household: did a member's chat receive the notice, did a member read it."""
+    """Per household: did a member's chat receive it, did a member read (or answer) it."""
 
     total: int
     reached: set[int]
     read: set[int]
 
 
-async def notice_reach(session: AsyncSession, village_id: int, notice: Notice) -> Reach:
-    """Which households the notice reached (a member's private chat, or a group a member writes
-    in, received it) and which read it (a member acknowledged it)."""
+MEETING_KINDS = ("meeting", "reminder")  # the meeting's announcement, moves, reminders
+
+
+async def _sent_chats(session: AsyncSession, *where: Any) -> list[Chat]:
+    """The chats that outbox rows matching ``where`` were delivered to (each once)."""
+    rows = (await session.exec(select(Chat).join(
+        OutboxItem, col(OutboxItem.chat_id) == Chat.id).where(
+        OutboxItem.status == SENT, *where))).all()
+    return list({chat.id: chat for chat in rows}.values())
+
+
+async def reach(session: AsyncSession, village_id: int, chats: list[Chat],
+                readers: set[int]) -> Reach:
+    """Which households something delivered to ``chats`` reached — a member's private chat,
+    or a group a member writes in (``chat_member``), received it — and which of them read it
+    (a member is among ``readers``)."""
     homes = await households(session, village_id)
     ids = [h.id for h in homes if h.id is not None]
     linked = await members(session, ids)
@@ -103,23 +118,42 @@ async def notice_reach(session: AsyncSession, village_id: int, notice: Notice) -
     key_home = {(p.platform, p.external_id): hid for hid, people in linked.items()
                 for p in people}
     reached: set[int] = set()
-    if notice.batch_id is not None:
-        chats = (await session.exec(select(Chat).join(
-            OutboxItem, col(OutboxItem.chat_id) == Chat.id).where(
-            OutboxItem.batch_id == notice.batch_id, OutboxItem.status == SENT))).all()
-        groups = [c.id for c in chats if c.is_group and c.id is not None]
-        for chat in chats:
-            if not chat.is_group and _private_key(chat) in key_home:
-                reached.add(key_home[_private_key(chat)])
-        if groups and person_home:
-            rows = (await session.exec(select(ChatMember.person_id).where(
-                col(ChatMember.chat_id).in_(groups),
-                col(ChatMember.person_id).in_(list(person_home))))).all()
-            reached.update(person_home[pid] for pid in rows)
+    groups = [c.id for c in chats if c.is_group and c.id is not None]
+    for chat in chats:
+        if not chat.is_group and _private_key(chat) in key_home:
+            reached.add(key_home[_private_key(chat)])
+    if groups and person_home:
+        rows = (await session.exec(select(ChatMember.person_id).where(
+            col(ChatMember.chat_id).in_(groups),
+            col(ChatMember.person_id).in_(list(person_home))))).all()
+        reached.update(person_home[pid] for pid in rows)
+    read = {person_home[pid] for pid in readers if pid in person_home}
+    return Reach(total=len(homes), reached=reached, read=read)
+
+
+async def notice_reach(session: AsyncSession, village_id: int, notice: Notice) -> Reach:
+    """Households notice reached (its batch's delivered chats) and read (acknowledged)."""
+    chats = (await _sent_chats(session, OutboxItem.batch_id == notice.batch_id)
+             if notice.batch_id is not None else [])
     acks = (await session.exec(select(NoticeAck.person_id).where(
         NoticeAck.notice_id == notice.id))).all()
-    read = {person_home[pid] for pid in acks if pid in person_home}
-    return Reach(total=len(homes), reached=reached, read=read)
+    return await reach(session, village_id, chats, set(acks))
+
+
+async def meeting_reach(session: AsyncSession, meeting: Meeting) -> Reach:
+    """Households a meeting's messages reached and that answered it (/thamdu or /vang)."""
+    chats = await _sent_chats(session, col(OutboxItem.kind).in_(MEETING_KINDS),
+                              OutboxItem.ref_id == meeting.id)
+    answered = (await session.exec(select(Rsvp.person_id).where(
+        Rsvp.meeting_id == meeting.id))).all()
+    return await reach(session, meeting.village_id, chats, set(answered))
+
+
+async def meeting_of_village(session: AsyncSession, village_id: int, number: int
+                             ) -> Meeting | None:
+    """The village's meeting shown to users as ``number``."""
+    return (await session.exec(select(Meeting).where(
+        Meeting.village_id == village_id, Meeting.number == db_id(number)))).first()
 
 
 async def notice_of_village(session: AsyncSession, village_id: int, number: int

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.core.context import Context
 from bot.core.messenger import Button, OutMessage, SendError
-from bot.core.router import Role, Router
+from bot.core.router import ReachQuery, Role, Router
 from bot.core.services import Scheduler, Services
 from bot.db import drafts, repo
 from bot.db.models import Chat, Village
@@ -313,7 +313,6 @@ async def _continue(ctx: Context, starts_at: datetime | None, place: str | None,
         lines=meeting_fields(ctx.t, ctx.locale, shown))
 
 
-@drafts.on_confirm("meeting-create")
 async def _create(ctx: Context, draft: drafts.PendingDraft) -> None:
     """``/xacnhan`` of a new meeting: number it, plan its reminders, tell every chat."""
     village = await _draft_village(ctx, draft)
@@ -389,7 +388,7 @@ async def draft_answer(ctx: Context) -> bool:
     return True
 
 
-@drafts.on_stop
+@router.stop_flow
 async def stop_draft(ctx: Context) -> bool:
     """``/huy`` ends this person's step-by-step /taohop or /doihop here (or any, in a DM)."""
     if ctx.person.id is None or ctx.chat.id is None:
@@ -436,7 +435,6 @@ async def _draft_meeting(ctx: Context, draft: drafts.PendingDraft) -> Meeting | 
     return meeting
 
 
-@drafts.on_confirm(KIND_CANCEL)
 async def _cancel(ctx: Context, draft: drafts.PendingDraft) -> None:
     village = await _draft_village(ctx, draft)
     meeting = await _draft_meeting(ctx, draft) if village is not None else None
@@ -496,7 +494,6 @@ async def _preview_move(ctx: Context, meeting: Meeting, starts_at: datetime) -> 
                    title=ctx.t("meeting-preview-move", n=meeting.number), lines=lines)
 
 
-@drafts.on_confirm(KIND_MOVE)
 async def _move(ctx: Context, draft: drafts.PendingDraft) -> None:
     village = await _draft_village(ctx, draft)
     meeting = await _draft_meeting(ctx, draft) if village is not None else None
@@ -683,4 +680,11 @@ async def attendance(ctx: Context) -> None:
     lines = meeting_fields(ctx.t, ctx.locale, meeting)
     lines.append(ctx.t("diemdanh-yes", count=len(yes), names=", ".join(yes) or nobody))
     lines.append(ctx.t("diemdanh-no", count=len(no), names=", ".join(no) or nobody))
+    lines += await ctx.services.commands.reach_lines(ctx.session, ctx.services, ReachQuery(
+        kind="meeting", ref_id=meeting.id or 0, locale=ctx.locale))
     await ctx.reply("\n".join(lines), title=ctx.t("diemdanh-title", n=number))
+
+
+router.draft(KIND_CREATE, confirm=_create)
+router.draft(KIND_CANCEL, confirm=_cancel)
+router.draft(KIND_MOVE, confirm=_move)

@@ -166,7 +166,6 @@ async def _preview_recurring(ctx: Context, args: str) -> None:
                    lines=[body], payload={"rrule": result.rrule, "text": text[:2000]})
 
 
-@drafts.on_confirm("recurring")
 async def _create_recurring(ctx: Context, draft: drafts.PendingDraft) -> None:
     """``/xacnhan`` of a recurring notice: number it and plan its first sending."""
     rrule, text = str(draft.payload["rrule"]), str(draft.payload["text"])
@@ -214,3 +213,6 @@ def setup_ics(app: web.Application, services: Services) -> None:
                                      f'inline; filename="{village.code}.ics"'})
 
     app.router.add_get("/v/{code}/lich.ics", feed)
+
+
+router.draft("recurring", confirm=_create_recurring)

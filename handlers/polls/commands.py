@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import drafts as confirming
 from bot.core.context import Context
 from bot.core.messenger import Button, OutMessage, SendError
 from bot.core.router import Role, Router
 from bot.core.services import Services
-from bot.db import repo
+from bot.db import drafts, repo
 from bot.db.models import Chat, Person, Village
 from bot.db.sequences import next_number
 from bot.db.villages import village_chats
@@ -26,7 +27,6 @@ from handlers.polls.parse import MAX_OPTIONS, MIN_OPTIONS, choice_index, parse_p
 
 router = Router("polls")
 
-DRAFT_TTL = timedelta(hours=1)
 KIND = "poll"
 
 
@@ -128,9 +128,11 @@ async def create(ctx: Context) -> None:
     poll = Poll(village_id=village.id, number=number, author_id=ctx.person.id or 0,
                 question=args.question, options=args.options,
                 per_household=args.per_household, anonymous=args.anonymous,
-                deadline_at=deadline, created_at=ctx.now, expires_at=ctx.now + DRAFT_TTL)
+                deadline_at=deadline, created_at=ctx.now, expires_at=ctx.now + drafts.DRAFT_TTL)
     ctx.session.add(poll)
-    await ctx.session.commit()
+    await ctx.session.flush()
+    draft = await drafts.put(ctx.session, village_id=village.id, person_id=ctx.person.id or 0,
+                             kind=KIND, ref_id=poll.id, payload={}, now=ctx.now)
     chats = await village_chats(ctx.session, village.id)
     groups = sum(1 for c in chats if c.is_group)
     lines = [ctx.t("poll-option", i=i, option=o) for i, o in enumerate(poll.options, start=1)]
@@ -141,8 +143,8 @@ async def create(ctx: Context) -> None:
     lines.append(ctx.t("poll-deadline", when=format_when(deadline, ctx.locale))
                  if deadline else ctx.t("poll-no-deadline"))
     lines.append(ctx.t("poll-preview-audience", groups=groups, people=len(chats) - groups))
-    lines.append(ctx.t("poll-preview-hint", n=number,
-                       minutes=int(DRAFT_TTL.total_seconds() // 60)))
+    lines.append(ctx.t("poll-preview-hint", draft=draft.number,
+                       until=drafts.expires_text(draft, ctx.services.settings.tz)))
     buttons: tuple[tuple[Button, ...], ...] = ()
     if ctx.messenger.capabilities.buttons:
         buttons = ((Button(ctx.t("poll-button-send"), f"pl:ok:{poll.id}"),
@@ -151,22 +153,45 @@ async def create(ctx: Context) -> None:
                     title=ctx.t("poll-preview-title", n=number, question=poll.question))
 
 
-async def _draft(ctx: Context, number: int | None, poll_id: int | None = None) -> Poll | None:
-    stmt = select(Poll).where(Poll.status == DRAFT, Poll.author_id == ctx.person.id)
+async def _pending(ctx: Context, number: int | None, poll_id: int | None = None
+                   ) -> drafts.PendingDraft | None:
+    """The person's pending poll draft (by poll number or id, or the latest), else say so."""
+    if poll_id is None and number is not None and ctx.village is not None:
+        found = await _poll(ctx.session, ctx.village.id or 0, number)
+        poll_id = found.id if found is not None else 0
+    draft = None
     if poll_id is not None:
-        stmt = stmt.where(Poll.id == db_id(poll_id))
-    elif number is not None:
-        stmt = stmt.where(Poll.number == db_id(number))
-    poll = (await ctx.session.exec(stmt.order_by(col(Poll.id).desc()))).first()
-    if poll is None or poll.expires_at <= ctx.now or not ctx.is_official_of(poll.village_id):
+        draft = await drafts.by_ref(ctx.session, kind=KIND, ref_id=poll_id)
+        if draft is not None:
+            draft = await drafts.find(ctx.session, person_id=ctx.person.id or 0, now=ctx.now,
+                                      draft_id=draft.id)
+    else:
+        draft = await drafts.find(ctx.session, person_id=ctx.person.id or 0, now=ctx.now,
+                                  kind=KIND)
+    if draft is None:
         await ctx.say("poll-no-draft")
-        return None
-    return poll
+    return draft
 
 
 async def _confirm(ctx: Context, number: int | None, poll_id: int | None = None) -> None:
-    poll = await _draft(ctx, number, poll_id)
-    if poll is None:
+    """``/bieuquyet xacnhan [n]`` and the ``pl:ok`` button: the shared ``/xacnhan``."""
+    draft = await _pending(ctx, number, poll_id)
+    if draft is not None:
+        await confirming.confirm(ctx, draft)
+
+
+async def _cancel(ctx: Context, number: int | None, poll_id: int | None = None) -> None:
+    """``/bieuquyet huy [n]`` and the ``pl:no`` button: the shared ``/huy``."""
+    draft = await _pending(ctx, number, poll_id)
+    if draft is not None:
+        await confirming.drop(ctx, draft)
+
+
+async def _send_poll(ctx: Context, draft: drafts.PendingDraft) -> None:
+    """``/xacnhan`` of a poll preview: open it and send it to every chat of the village."""
+    poll = await ctx.session.get(Poll, draft.ref_id or 0)
+    if poll is None or poll.status != DRAFT:
+        await ctx.say("poll-no-draft")
         return
     village = await ctx.session.get(Village, poll.village_id)
     assert village is not None
@@ -182,25 +207,31 @@ async def _confirm(ctx: Context, number: int | None, poll_id: int | None = None)
                   author_id=ctx.person.id)
     await repo.audit(ctx.session, now=ctx.now, action="bieuquyet", person_id=ctx.person.id,
                      village_id=poll.village_id, detail=f"#{poll.number} {poll.question}"[:500])
-    await ctx.session.commit()  # saved before we say so
     if poll.deadline_at is not None and ctx.services.scheduler is not None:
-        ctx.services.scheduler.poke(poll.deadline_at)
+        deadline = poll.deadline_at
+        scheduler = ctx.services.scheduler
+
+        async def poke() -> None:  # after the commit: the scheduler reads the saved poll
+            scheduler.poke(deadline)
+
+        ctx.after_commit(poke)
     await ctx.say("poll-sent", n=poll.number, count=len(chats))
 
 
-async def _cancel(ctx: Context, number: int | None, poll_id: int | None = None) -> None:
-    poll = await _draft(ctx, number, poll_id)
-    if poll is None:
-        return
-    poll.status = CANCELLED
-    ctx.session.add(poll)
-    await ctx.session.commit()
-    await ctx.say("poll-cancelled", n=poll.number)
+async def _drop_poll(ctx: Context, draft: drafts.PendingDraft) -> None:
+    poll = await ctx.session.get(Poll, draft.ref_id or 0)
+    if poll is not None and poll.status == DRAFT:
+        poll.status = CANCELLED
+        ctx.session.add(poll)
+    await ctx.say("poll-cancelled", n=poll.number if poll is not None else draft.number)
+
+
+router.draft(KIND, confirm=_send_poll, drop=_drop_poll)
 
 
 @router.on_button("pl", role=Role.OFFICIAL)
 async def preview_button(ctx: Context) -> None:
-    """The preview's Send / Cancel buttons."""
+    """The preview's Send / Cancel buttons (``pl:ok:<poll id>``): ``/xacnhan`` / ``/huy``."""
     parts = (ctx.msg.button or "").split(":")
     if ctx.msg.callback_id:
         await ctx.messenger.answer_button(ctx.msg.callback_id)

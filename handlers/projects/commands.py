@@ -752,7 +752,7 @@ async def step_answer(ctx: Context) -> bool:
     return True
 
 
-@drafts.on_stop
+@router.stop_flow
 async def stop_step(ctx: Context) -> bool:
     """``/huy`` ends unfinished ``/congtrinh tao`` or ``/ungho`` questions."""
     flow = await drafts.asking(ctx.session, chat_id=ctx.chat.id, person_id=ctx.person.id or 0,
