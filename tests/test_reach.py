@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest_pg import pg_harness_factory  # noqa: F401
 from tests.harness import Harness
 from tests.test_households import household_csv, send_file
 
@@ -163,3 +164,47 @@ async def test_old_import_and_poll_buttons_still_work(harness_factory) -> None:
     (sent,) = await h.press(button, user="official", chat="dm")
     assert "biểu quyết số 1 tới" in sent
     assert "không có bản nháp" in (await h.say("/xacnhan", user="official", chat="dm"))[0]
+
+
+async def test_confirm_rechecks_the_village_role(harness_factory) -> None:
+    """An official moved to another village after the preview cannot send the old village's
+    poll or import, by /xacnhan or by the old subcommands."""
+    h = await harness_factory("telegram")
+    who = f"telegram:{h.user_id('resident2')}"
+    await h.say(f"/capquyen {who} thanhbinh Phó trưởng thôn", user="admin", chat="dm")
+    (preview,) = await h.say("/bieuquyet Chọn ngày? | Thứ Bảy | Chủ Nhật", user="resident2",
+                             chat="dm")
+    assert "/xacnhan" in preview
+    await send_file(h, household_csv(10), "ho.csv", user="resident2")
+    await h.say(f"/thuhoiquyen {who}", user="admin", chat="dm")
+    await h.say(f"/capquyen {who} anphu Phó trưởng thôn", user="admin", chat="dm")
+    for command in ("/xacnhan", "/xacnhan 1", "/bieuquyet xacnhan 1", "/ho xacnhan"):
+        answer = "\n".join(await h.say(command, user="resident2", chat="dm"))
+        assert "Chỉ cán bộ" in answer or "không có" in answer.lower(), (command, answer)
+    await h.services.outbox.quiet()
+    assert not any("Chọn ngày" in t for t in h.sent("group1"))
+    async with h.services.db.session() as session:
+        from sqlmodel import select
+
+        from handlers.households.models import Household
+        from handlers.polls.models import Poll
+
+        assert (await session.exec(select(Household))).all() == []
+        assert [p.status for p in (await session.exec(select(Poll))).all()] == ["draft"]
+
+
+async def test_report_reach_line_on_postgresql(pg_harness_factory) -> None:  # noqa: F811
+    h = await pg_harness_factory("telegram")
+    await h.say("/ho them Xóm 1 | Nguyễn Văn An", user="official", chat="dm")
+    await h.say("/ho them Xóm 2 | Trần Thị Bình", user="official", chat="dm")
+    await h.say("/hocuatoi 1", user="resident", chat="group1")
+    await h.say("/ho duyet 1", user="official", chat="dm")
+    await h.say("/thongbao Sáng mai cắt điện.", user="official", chat="dm")
+    await h.say("/xacnhan", user="official", chat="dm")
+    before = len(h.sent("dm", user="official"))
+    # the request to the official used this chat's flood allowance (shared on PostgreSQL)
+    await h.clock.advance(5)
+    texts = await h.wait_sent("dm", count=before + 1, user="official")
+    report = [t for t in texts if "nơi nhận" in t]
+    assert report, texts
+    assert "1/2 hộ đã nhận, 0 hộ đã xem" in report[-1]

@@ -2,7 +2,7 @@
 
 help-announce = Send a notice to the village's groups and subscribers: type /thongbao and answer (text, then an optional photo); preview, then /xacnhan
 usage-announce = Usage: /announce <text>, e.g. /announce Village meeting tonight at 7pm in the community hall. Add #dang-vien to send only to groups with that tag, #ghim to pin it, #xa for the whole commune.
-help-xacnhan = Send the pending preview (notice, meeting, recurring notice)
+help-xacnhan = Send or apply the pending preview (notice, meeting, recurring notice, poll, household import)
 help-huy = Drop the pending preview, or stop a step-by-step question
 help-dadoc = Mark a notice as read
 usage-dadoc = Usage: /dadoc <notice number>, e.g. /dadoc 12. Type /tinmoi to see the numbers.

@@ -2,7 +2,7 @@
 
 help-announce = Gửi thông báo tới các nhóm và người đăng ký của thôn: gõ /thongbao rồi trả lời (nội dung, rồi ảnh nếu có); xem trước rồi /xacnhan
 usage-announce = Cách dùng: /thongbao <nội dung>, ví dụ: /thongbao Tối nay 19h họp dân tại nhà văn hóa. Thêm #dang-vien để chỉ gửi nhóm có thẻ đó, #ghim để ghim tin, #xa để gửi toàn xã.
-help-xacnhan = Gửi bản xem trước đang chờ (thông báo, cuộc họp, nhắc định kỳ)
+help-xacnhan = Gửi hoặc áp dụng bản xem trước đang chờ (thông báo, cuộc họp, nhắc định kỳ, biểu quyết, nhập danh sách hộ)
 help-huy = Bỏ bản xem trước đang chờ, hoặc dừng câu hỏi từng bước
 help-dadoc = Báo đã đọc một thông báo
 usage-dadoc = Cách dùng: /dadoc <số thông báo>, ví dụ: /dadoc 12. Gõ /tinmoi để xem số của các thông báo.
