@@ -208,3 +208,24 @@ async def test_report_reach_line_on_postgresql(pg_harness_factory) -> None:  # n
     report = [t for t in texts if "nơi nhận" in t]
     assert report, texts
     assert "1/2 hộ đã nhận, 0 hộ đã xem" in report[-1]
+
+
+async def test_notice_reach_in_the_web_chat(harness_factory) -> None:
+    h = await harness_factory("web")
+    await _import(h)
+    await h.say("/hocuatoi 1", user="resident", chat="group1")
+    await h.say("/ho duyet 1", user="official", chat="dm")
+    await h.say("/dangky thanhbinh", user="resident2", chat="dm")
+    await h.say("/hocuatoi 2", user="resident2", chat="dm")
+    await h.say("/ho duyet 2", user="official", chat="dm")
+    await h.say("/thongbao Sáng mai cắt điện.", user="official", chat="dm")
+    await h.say("/xacnhan", user="official", chat="dm")
+    await h.services.outbox.quiet()
+    report = [t for t in h.sent("dm", user="official") if "nơi nhận" in t]
+    assert report and "2/125 hộ đã nhận, 0 hộ đã xem" in report[-1]
+    await h.say("/dadoc 1", user="resident2", chat="dm")
+    assert "2/125 hộ đã nhận, 1 hộ đã xem" in (await h.say("/daxem 1", user="official",
+                                                             chat="dm"))[0]
+    (missing,) = await h.say("/chuanhan 1", user="official", chat="dm")
+    assert "Hộ số 1 ·" not in missing and "Hộ số 2 ·" not in missing
+    assert "• Hộ số 3 · Nguyễn Văn Hộ 3 · ĐT 0900000003" in missing
