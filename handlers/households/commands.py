@@ -456,6 +456,8 @@ async def _drop_import(ctx: Context, draft: drafts.PendingDraft) -> None:
     if stored is not None and stored.status == "draft":
         stored.status = "cancelled"
         ctx.session.add(stored)
+    await repo.audit(ctx.session, now=ctx.now, action="ho-nhap-huy", person_id=ctx.person.id,
+                     village_id=draft.village_id, detail=f"#{draft.number}")
     await ctx.say("import-cancelled")
 
 
