@@ -101,14 +101,16 @@ async def populate_pg(url: str, total: int, live: int, now: datetime, villages: 
             "insert into meeting (id, village_id, number, starts_at, place, topic, status,"
             " created_at, updated_at, version)"
             " select i + 1, i % $2 + 1, i / $2 + 1,"
-            " $1::timestamptz + make_interval(days => 2 + i % 28, mins => i % 600), 'NVH', 'Họp ' || i,"
+            " $1::timestamptz + make_interval(days => 2 + i % 28, mins => i % 600),"
+            " 'NVH', 'Họp ' || i,"
             " 'scheduled', $1, $1, 1 from generate_series(0, $3 - 1) i", now, villages, meetings)
         await conn.execute(
             "insert into reminder (id, meeting_id, fire_at, offset_seconds, status, late,"
             " meeting_version)"
             " select 2 * (m.id - 1) + k + 1, m.id,"
-            " case when k = 1 and m.id <= $2 then $1::timestamptz + make_interval(secs => 5 + ((m.id - 1)"
-            " / $3) * 20.0 / $4) when k = 0 then m.starts_at - interval '1 day'"
+            " case when k = 1 and m.id <= $2"
+            " then $1::timestamptz + make_interval(secs => 5 + ((m.id - 1) / $3) * 20.0 / $4)"
+            " when k = 0 then m.starts_at - interval '1 day'"
             " else m.starts_at - interval '1 hour' end,"
             " case when k = 0 then 86400 else 3600 end, 'pending', false, 1"
             " from meeting m, generate_series(0, 1) k order by 1",

@@ -17,9 +17,11 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fluent.runtime import FluentBundle, FluentResource
-from fluent.syntax.ast import Resource
+if TYPE_CHECKING:  # fluent.runtime (and Babel under it) are imported on the first message
+    from fluent.runtime import FluentBundle
+    from fluent.syntax.ast import Resource
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ SUPPORTED = ("vi", "en")
 @lru_cache(maxsize=256)
 def _parsed(path: Path, _mtime_ns: int, _size: int) -> Resource:
     """A parsed catalogue file; parsing costs ~0.2 s per bot, so it is done once per version."""
+    from fluent.runtime import FluentResource
+
     return FluentResource(path.read_text(encoding="utf-8"))
 
 
@@ -91,6 +95,8 @@ class Translator:
     def _bundle(self, lang: str) -> FluentBundle:
         bundle = self._loaded.get(lang)
         if bundle is None:
+            from fluent.runtime import FluentBundle
+
             bundle = FluentBundle([lang], use_isolating=False)
             for resource in _catalogues(self.directory, lang):
                 bundle.add_resource(resource)
