@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REPORT_KIND = "report"
+DEDUPE_CHUNK = 500  # rows per multi-row INSERT: × 15 columns, under PostgreSQL's 32,767 binds
 PAUSE_KIND = "platform-paused"
 
 
@@ -171,10 +172,12 @@ async def fan_out(
         if values:
             await session.exec(insert(OutboxItem), params=values)
         total = len(values)
-    elif values:  # one statement for every chat; a row already there is skipped
-        result = await session.exec(insert(OutboxItem).values(values)
-                                    .on_conflict_do_nothing().returning(col(OutboxItem.id)))
-        total = len(result.all())
+    else:  # one statement per 500 chats (bound-parameter limits); rows already there skipped
+        for start in range(0, len(values), DEDUPE_CHUNK):
+            result = await session.exec(
+                insert(OutboxItem).values(values[start:start + DEDUPE_CHUNK])
+                .on_conflict_do_nothing().returning(col(OutboxItem.id)))
+            total += len(result.all())
     batch.total = total
     if total == 0:
         batch.done_at = now
