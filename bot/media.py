@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+# Pillow is imported where an image is handled, not at start-up (bench/startup.py)
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ class StoredMedia:
 
 def clean_image(data: bytes, *, width: int | None, ext: str) -> bytes:
     """``data`` upright (EXIF orientation applied), at most ``width`` px wide, without EXIF/XMP."""
+    from PIL import Image, ImageOps
+
     with Image.open(io.BytesIO(data)) as src:
         img = ImageOps.exif_transpose(src)
         if width is not None and img.width > width:
@@ -97,6 +99,8 @@ class MediaStore:
         """Validate that ``data`` is an image within the size limit and store it."""
         if len(data) > self.max_bytes:
             raise MediaError("too-big")
+        from PIL import Image, UnidentifiedImageError
+
         try:
             with Image.open(io.BytesIO(data)) as img:
                 fmt = img.format or ""
@@ -198,6 +202,8 @@ class MediaStore:
         if source.suffix == ".gif" and width is None:
             body = data  # GIF has no EXIF block; re-encoding would lose the animation
         else:
+            from PIL import UnidentifiedImageError
+
             try:
                 body = clean_image(data, width=width, ext=ext)
             except (UnidentifiedImageError, OSError, ValueError):
@@ -218,6 +224,8 @@ class MediaStore:
 
 @lru_cache(maxsize=4096)
 def _dimensions(path: str, _mtime: int) -> tuple[int, int] | None:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(path) as img:
             width, height = img.size

@@ -13,9 +13,12 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import segno
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # segno and Pillow are imported on first use, not at start-up
+    from PIL import Image, ImageDraw, ImageFont
+
+    _Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 __all__ = ["POSTER_SIZE", "POSTER_SIZES", "poster_png", "qr_png"]
 
@@ -33,7 +36,6 @@ FONT_DIRS = (
 _REGULAR = "DejaVuSans.ttf"
 _BOLD = "DejaVuSans-Bold.ttf"
 
-_Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 _WHITE = (255, 255, 255)
 _BLACK = (0, 0, 0)
 _RED = (180, 0, 0)
@@ -42,6 +44,8 @@ _RED = (180, 0, 0)
 @cache
 def _font(size: int, bold: bool = False) -> _Font:
     """DejaVu Sans at `size` px, or Pillow's default font when DejaVu is not installed."""
+    from PIL import ImageFont
+
     name = _BOLD if bold else _REGULAR
     for folder in FONT_DIRS:
         path = folder / name
@@ -54,6 +58,8 @@ def _font(size: int, bold: bool = False) -> _Font:
 
 
 def _line_height(font: _Font) -> int:
+    from PIL import ImageFont
+
     if isinstance(font, ImageFont.FreeTypeFont):
         ascent, descent = font.getmetrics()
         return int((ascent + descent) * 1.15)
@@ -102,6 +108,9 @@ def _draw_centered(
 
 
 def _qr_image(data: str, scale: int) -> Image.Image:
+    import segno
+    from PIL import Image
+
     qr = segno.make(data, error=QR_ERROR, micro=False)
     buffer = io.BytesIO()
     qr.save(buffer, kind="png", scale=scale, border=QR_BORDER)
@@ -112,6 +121,8 @@ def _qr_image(data: str, scale: int) -> Image.Image:
 
 def _qr_modules(data: str) -> int:
     """Width of the symbol in modules, quiet zone included."""
+    import segno
+
     width, _ = segno.make(data, error=QR_ERROR, micro=False).symbol_size(scale=1, border=QR_BORDER)
     return int(width)  # whole modules at scale 1
 
@@ -129,6 +140,9 @@ def qr_png(data: str, *, scale: int = 8, caption_lines: list[str] | None = None)
     """QR code of `data` as PNG bytes; with caption_lines, the lines are printed under the code."""
     if scale < 1:
         raise ValueError("scale must be >= 1")
+    import segno
+    from PIL import Image, ImageDraw
+
     if not caption_lines:
         qr = segno.make(data, error=QR_ERROR, micro=False)
         buffer = io.BytesIO()
@@ -159,6 +173,8 @@ def poster_png(
     """
     if not 1 <= len(qrs) <= 2:
         raise ValueError("poster_png takes one or two QR codes")
+    from PIL import Image, ImageDraw
+
     width, height = POSTER_SIZES[size]
     k = width / POSTER_SIZE[0]  # A5 draws everything smaller by the same factor
     margin = round(90 * k)

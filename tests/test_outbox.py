@@ -458,3 +458,45 @@ async def test_sigkill_mid_fan_out_then_restart_delivers_everything(tmp_path) ->
         assert sum(counts) - len(chat_ids) <= 1, counts
         assert all(t == text for c in chat_ids for t in tg.sent_texts(c))
         assert "interrupted mid-send will be sent again" in bot.log()
+
+
+async def test_next_row_claimed_while_the_overall_window_is_full(harness_factory) -> None:
+    """With the overall window full, the next row is claimed (``sending``) but not sent; it
+    leaves when the window opens, and it is the only row held back like that."""
+    h = await harness_factory("telegram")
+    ids = [str(-1003000000000 - i) for i in range(40)]
+    await add_chats(h, ids)
+    await queue(h, ids)
+    await h.services.outbox.quiet()  # the manual clock stands still: one window's worth sent
+    assert h.tg is not None
+    sent = {cid for cid in ids if h.tg.sent_texts(cid)}
+    assert len(sent) == TELEGRAM_LIMITS.overall
+    held = [r for r in await rows(h) if r.status == SENDING]
+    assert len(held) == 1 and held[0].chat_external_id not in sent
+    await h.clock.advance(TELEGRAM_LIMITS.overall_window + TELEGRAM_LIMITS.margin + 0.01)
+    await h.services.outbox.quiet()
+    assert h.tg.sent_texts(held[0].chat_external_id) == ["Họp dân 19h"]
+    await settle(h)
+    assert all(h.tg.sent_texts(cid) == ["Họp dân 19h"] for cid in ids)
+
+
+async def test_dedupe_fan_out_to_more_chats_than_one_statement_holds(harness_factory) -> None:
+    """A deduplicated fan-out to 1,200 chats (three multi-row INSERTs) queues each once, and
+    a second one with the same key none.  (The chunks are for PostgreSQL, whose 32,767 bound
+    parameters one INSERT of ~2,200 rows would exceed; SQLite here allows 250,000.)"""
+    from bot.delivery import outbox as outbox_module
+
+    h = await harness_factory("telegram")
+    ids = [str(-1004000000000 - i) for i in range(1200)]
+    await add_chats(h, ids)
+    assert len(ids) > 2 * outbox_module.DEDUPE_CHUNK
+    await h.services.outbox.stop()  # count rows, do not send them
+    await queue(h, ids, dedupe_key="big:1")
+    await queue(h, ids, dedupe_key="big:1")
+    queued = [r for r in await rows(h) if r.kind == "test"]
+    assert sorted(r.chat_external_id for r in queued) == sorted(ids)
+    async with h.services.db.session() as s:
+        from bot.delivery.models import OutboxBatch
+
+        totals = [b.total for b in (await s.exec(select(OutboxBatch))).all()]
+    assert sorted(totals)[-2:] == [0, 1200]

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiosqlite
 from aiosqlite.context import contextmanager
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -102,16 +105,55 @@ class Database:
                 raise
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+        """Bring the schema to the newest Alembic revision.
+
+        When the database already records every head revision of the packaged migrations
+        (the usual start), Alembic is not even imported: one SELECT decides.
+        """
+        if await self.schema_current():
+            return
         await asyncio.to_thread(upgrade_schema, self.url)
+
+    async def schema_current(self) -> bool:
+        """True when ``alembic_version`` holds exactly the packaged migrations' heads."""
+        try:
+            async with self.engine.connect() as conn:
+                result = await conn.execute(text("select version_num from alembic_version"))
+                stored = {str(row[0]) for row in result.all()}
+        except Exception:  # no table yet, or no database: the full upgrade decides
+            return False
+        return bool(stored) and stored == script_heads()
 
     async def close(self) -> None:
         """Dispose of the connection pool."""
         await self.engine.dispose()
 
 
+_REVISION = re.compile(r"^revision(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision(?::[^=]*)?=(.*)$", re.M)
+
+
+@cache
+def script_heads() -> frozenset[str]:
+    """Head revisions of the packaged migrations, read from the files' ``revision`` and
+    ``down_revision`` lines (the same graph Alembic builds, without importing it)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev is None:
+            continue
+        revisions.add(rev.group(1))
+        if down is not None:
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return frozenset(revisions - parents)
+
+
 def alembic_config(url: str) -> Config:
     """An Alembic config pointing at the packaged migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -125,4 +167,6 @@ def upgrade_schema(url: str) -> None:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    from alembic import command
+
     command.upgrade(alembic_config(url), "heads")

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REPORT_KIND = "report"
+DEDUPE_CHUNK = 500  # rows per multi-row INSERT: × 15 columns, under PostgreSQL's 32,767 binds
 PAUSE_KIND = "platform-paused"
 
 
@@ -172,11 +173,12 @@ async def fan_out(
         if values:
             await session.exec(insert(OutboxItem), params=values)
         total = len(values)
-    else:
-        for row in values:
+    else:  # one statement per 500 chats (bound-parameter limits); rows already there skipped
+        for start in range(0, len(values), DEDUPE_CHUNK):
             result = await session.exec(
-                insert(OutboxItem).values(**row).on_conflict_do_nothing())
-            total += max(0, result.rowcount or 0)
+                insert(OutboxItem).values(values[start:start + DEDUPE_CHUNK])
+                .on_conflict_do_nothing().returning(col(OutboxItem.id)))
+            total += len(result.all())
     batch.total = total
     if total == 0:
         batch.done_at = now
@@ -386,6 +388,7 @@ class PlatformWorker:
         self._settle_checked: datetime | None = None
         self._paused_until: datetime | None = None
         self._dead_checked: datetime | None = None
+        self._ahead: tuple[OutboxItem, int] | None = None  # claimed, waiting for the window
 
     # -------------------------------------------------------------- loop
     async def run(self) -> None:
@@ -428,16 +431,28 @@ class PlatformWorker:
     async def step(self) -> float:
         """Send at most one row; return how long to wait before the next step (0 = at once)."""
         await self._settle_touched()
-        wait = self.limiter.overall_wait()
+        if self._ahead is None:
+            # One process (SQLite): the next row is claimed while the overall window is
+            # still closed, so the send leaves the moment it opens instead of after a claim
+            # and its commit.  The row waits in ``sending`` unsent: after a crash it is sent
+            # once, so still at most the one message in flight can be repeated.
+            ahead = not self.shared
+            if not ahead:
+                wait = self.limiter.overall_wait()
+                if wait > 0:
+                    return wait
+            claimed = await self._claim(overall=not ahead)
+            if claimed is None:
+                await self._settle_touched(force=True)
+                return 0.0
+            if isinstance(claimed, float):
+                return claimed
+            self._ahead = claimed
+        item, units = self._ahead
+        wait = self.limiter.overall_wait(units)
         if wait > 0:
             return wait
-        claimed = await self._claim()
-        if claimed is None:
-            await self._settle_touched(force=True)
-            return 0.0
-        if isinstance(claimed, float):
-            return claimed
-        item, units = claimed
+        self._ahead = None
         await self._send(item, units)
         return 0.0
 
@@ -446,8 +461,9 @@ class PlatformWorker:
         prefixes = self.messenger.capabilities.group_chat_prefixes
         return bool(prefixes) and item.chat_external_id.startswith(prefixes)
 
-    async def _claim(self) -> tuple[OutboxItem, int] | float | None:
-        """Mark the next sendable row ``sending`` (committed); else seconds to wait."""
+    async def _claim(self, *, overall: bool = True) -> tuple[OutboxItem, int] | float | None:
+        """Mark the next sendable row ``sending`` (committed); else seconds to wait.
+        ``overall=False``: the overall window is not asked (the caller waits for it)."""
         db = self.services.db
         claimer = self.outbox.claimer
         token = await claimer.current() if claimer is not None else None
@@ -480,7 +496,8 @@ class PlatformWorker:
                 units = message_units(deserialize(item.payload),
                                       self.messenger.capabilities.max_text)
                 wait = self.limiter.chat_wait(item.chat_external_id,
-                                              is_group=self._is_group(item), units=units)
+                                              is_group=self._is_group(item), units=units,
+                                              overall=overall)
                 if wait == 0 and self.shared:
                     wait, key = await sharedrate.acquire(session, self._rules(item), now, units,
                                                          clock=self.clock)
@@ -584,10 +601,15 @@ class PlatformWorker:
             return
         message = deserialize(item.payload)
         chat = item.chat_external_id
-        self.limiter.record(chat, is_group=self._is_group(item), units=units)
         try:
-            async with asyncio.timeout(self.outbox.send_timeout):
-                sent = await self.messenger.send(chat, message)
+            try:
+                async with asyncio.timeout(self.outbox.send_timeout):
+                    sent = await self.messenger.send(chat, message)
+            finally:
+                # counted when the platform has answered: the platform counted it on arrival,
+                # earlier, so our windows can only be later than its own (never a burst seen
+                # as spread out, whatever the network's jitter)
+                self.limiter.record(chat, is_group=self._is_group(item), units=units)
         except SendError as exc:
             await self._failed(item, exc)
             return

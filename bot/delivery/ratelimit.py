@@ -36,7 +36,7 @@ class Limits:
     per_chat_burst: int = 1
     per_group: int | None = None
     group_window: float = 60.0
-    margin: float = 0.03
+    margin: float = 0.01
 
 
 TELEGRAM_LIMITS = Limits(overall=30, overall_window=1.0, per_chat_rate=1.0, per_chat_burst=3,
@@ -130,10 +130,12 @@ class RateLimiter:
             wait = max(wait, self.overall.wait(now, units))
         return _round(wait)
 
-    def chat_wait(self, chat_id: str, *, is_group: bool, units: int = 1) -> float:
-        """Seconds before ``units`` messages may go to ``chat_id`` (all rules)."""
+    def chat_wait(self, chat_id: str, *, is_group: bool, units: int = 1,
+                  overall: bool = True) -> float:
+        """Seconds before ``units`` messages may go to ``chat_id`` (all rules; the chat's
+        own only with ``overall=False``)."""
         now = self._now()
-        wait = self.overall_wait(units)
+        wait = self.overall_wait(units) if overall else 0.0
         wait = max(wait, self.chat_paused.get(chat_id, 0.0) - now)
         lim = self.limits
         if lim.per_chat_rate and chat_id in self.buckets:

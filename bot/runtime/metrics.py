@@ -2,22 +2,56 @@
 
 Counted where things happen (pipeline, outbox workers, reminder scheduler); the outbox depth,
 leader status and polling liveness are read when ``/metrics`` is scraped.
+
+prometheus-client is imported, and the metrics are made, on the first use (the first update
+handled, send, reminder or scrape), not at start-up: see bench/startup.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-CONTENT_TYPE = CONTENT_TYPE_LATEST
+_METRICS = frozenset({"registry", "updates", "handler_seconds", "sends", "retries",
+                      "outbox_rows", "reminder_lateness", "leader", "polling_alive"})
+
+
+def content_type() -> str:
+    """The exposition format's Content-Type."""
+    from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+    return str(CONTENT_TYPE_LATEST)
 
 
 class Metrics:
     """The bot's metrics; ``render()`` is the text ``/metrics`` serves."""
 
+    registry: CollectorRegistry
+    updates: Counter
+    handler_seconds: Histogram
+    sends: Counter
+    retries: Counter
+    outbox_rows: Gauge
+    reminder_lateness: Histogram
+    leader: Gauge
+    polling_alive: Gauge
+
     def __init__(self) -> None:
+        self._before_scrape: list[Callable[[], object]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        """Make every metric on the first access to any of them."""
+        if name not in _METRICS or "registry" in self.__dict__:
+            raise AttributeError(name)
+        self._build()
+        return self.__dict__[name]
+
+    def _build(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.updates = Counter("villagebot_updates", "Updates handled, by platform and outcome",
@@ -41,7 +75,6 @@ class Metrics:
         self.polling_alive = Gauge("villagebot_polling_alive",
                                    "1 while a platform's polling loop runs", ["platform"],
                                    registry=r)
-        self._before_scrape: list[Callable[[], object]] = []
 
     def before_scrape(self, refresh: Callable[[], object]) -> None:
         """Run ``refresh`` (sync) before each scrape, e.g. to set the leader gauge."""
@@ -49,6 +82,8 @@ class Metrics:
 
     def render(self) -> bytes:
         """The exposition text."""
+        from prometheus_client import generate_latest
+
         for refresh in self._before_scrape:
             refresh()
         return generate_latest(self.registry)

@@ -24,8 +24,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from babel.numbers import format_decimal
-
 from bot.text.numbers_vocab import read_number, tokens
 
 __all__ = [
@@ -260,4 +258,5 @@ def looks_suspicious(amount: int) -> bool:
 
 def format_vnd(amount: int, locale: str = "vi") -> str:
     """Amount in đồng for display: vi '2.000.000 ₫', en '2,000,000 ₫' (no-break space)."""
+    from babel.numbers import format_decimal  # babel's data loads on first use, not at start-up
     return f"{format_decimal(amount, locale=locale)}\u00a0{VND_SIGN}"

@@ -44,9 +44,6 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-from dateparser.date import DateDataParser
-
 from bot.clock import VN_TZ
 from bot.text import lunar as lunarcal
 from bot.text.lunar_vocab import LUNAR_MONTH_WORDS, NAMED_DAYS, TET_DAY
@@ -264,6 +261,8 @@ def _dateparser(text: str, base: datetime) -> tuple[datetime | None, str | None,
         "RELATIVE_BASE": base,
         "RETURN_TIME_AS_PERIOD": True,
     }
+    from dateparser.date import DateDataParser  # the last resort: imported on first use
+
     try:
         data = DateDataParser(languages=["vi", "en"], settings=settings).get_date_data(text)
     except Exception:  # third-party parser fed raw user text: any failure means "no date"
@@ -671,6 +670,7 @@ def format_when(dt: datetime, locale: str) -> str:
     """Format an aware datetime in Asia/Ho_Chi_Minh: "Thứ Bảy, 28/11/2026 lúc 19:30"."""
     lang = "en" if locale.lower().startswith("en") else "vi"
     local = dt.astimezone(VN_TZ)
+    from babel.dates import format_datetime  # babel's data loads on first use, not at start-up
     return format_datetime(local, _WHEN_PATTERNS[lang], tzinfo=VN_TZ, locale=lang)
 
 

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from bot.core.services import Services
 from bot.delivery.models import OutboxItem
-from bot.runtime.metrics import CONTENT_TYPE
+from bot.runtime.metrics import content_type
 
 
 def _loopback(host: str) -> bool:
@@ -50,7 +50,7 @@ def setup(app: web.Application, services: Services) -> None:
         scheduler = services.scheduler
         m.leader.set(1 if scheduler is not None and getattr(scheduler, "is_leader", True)
                      else 0)
-        return web.Response(body=m.render(), headers={"Content-Type": CONTENT_TYPE})
+        return web.Response(body=m.render(), headers={"Content-Type": content_type()})
 
     app.router.add_get("/metrics", metrics)
 

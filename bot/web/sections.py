@@ -13,7 +13,6 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import to_local
@@ -70,6 +69,7 @@ def day(value: datetime) -> str:
 
 def weekday(value: datetime, locale: str) -> str:
     """The weekday's name in ``locale`` (``Thứ Bảy``, ``Saturday``), in Vietnam's time."""
+    from babel.dates import format_date  # babel's data loads on first use, not at start-up
     name = format_date(to_local(value).date(), "EEEE", locale=locale)
     return name[:1].upper() + name[1:]
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from handlers.meetings.models import MEETING_CANCELLED, Meeting
 
 PRODID = "-//villagebot//lich-hop//VI"
@@ -25,6 +23,8 @@ def build_calendar(
     meetings: list[Meeting], *, name: str, host: str, summary_default: str
 ) -> bytes:
     """The VCALENDAR bytes for ``meetings`` (cancelled ones carry STATUS:CANCELLED)."""
+    from icalendar import Calendar, Event  # on the first feed request, not at start-up
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -9,7 +9,6 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-import segno
 from aiohttp import web
 
 from bot.core.router import Router
@@ -118,6 +117,8 @@ def _qr_side(project: Project) -> int:
 
 @lru_cache(maxsize=256)
 def _qr_side_of(payload: str) -> int:
+    import segno
+
     width, _ = segno.make(payload, error=QR_ERROR, micro=False).symbol_size(
         scale=QR_SCALE, border=QR_BORDER)
     return int(width)
