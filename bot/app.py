@@ -100,7 +100,8 @@ class VillageBot:
     async def _claim_old_chats(self) -> None:
         """Chats stored before their platform knew its bots (NULL ``bot``: before migration
         0014, or first seen without a bot id) belong to the platform's first bot."""
-        from sqlalchemy import update
+        from sqlalchemy import func, update
+        from sqlmodel import col, select
 
         from bot.db.models import Chat
 
@@ -116,6 +117,15 @@ class VillageBot:
                 if result.rowcount:
                     log.info("%d %s chat(s) from before several bots belong to the first "
                              "bot %s", result.rowcount, bot.platform.value, bot.bot_id)
+                ours = [b.bot_id for b in self.services.bots.values()
+                        if b.platform is bot.platform and b.bot_id]
+                orphans = (await session.exec(select(Chat.bot, func.count()).where(
+                    Chat.platform == bot.platform.value, Chat.active,
+                    col(Chat.bot).not_in(ours)).group_by(Chat.bot))).all()
+                for other, count in orphans:
+                    log.warning("%d active %s chat(s) belong to bot %s, which is not "
+                                "configured: their messages wait until its token is back",
+                                count, bot.platform.value, other)
 
     async def _start_workers(self) -> None:
         # the outbox first: features' start hooks (reminders) may already send

@@ -9,18 +9,24 @@ outbox sends through that bot; Zalo's "Quota exceeded" pauses only the bot that 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from sqlmodel import select
 
 from bot.clock import ManualClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.core.events import ChatRef, Platform
 from bot.core.messenger import OutMessage
 from bot.db import repo
+from bot.db.engine import alembic_config
 from bot.db.models import Chat
 from bot.delivery.models import PENDING, SENDING, OutboxItem, PlatformPause
 from bot.delivery.outbox import fan_out, resume_platform
@@ -91,13 +97,14 @@ class TwoBots:
                                  kind="test", ref_id=1)
 
 
-async def _two_bots(tmp_path: Path, db_template: Path, clock: ManualClock,
+async def _two_bots(tmp_path: Path, db_template: Path | None, clock: ManualClock,
                     **settings: Any) -> AsyncIterator[TwoBots]:
     a = await FakeZalo(token=ZL_TOKEN, bot_id=BOT_A, bot_name="Bot Lang").start()
     b = await FakeZalo(token=TOKEN_B, bot_id=BOT_B, bot_name="Bot Hai").start()
     hub = await ZaloHub(a, b).start()
     workdir = tmp_path / "zalo-two"
-    prepare_workdir(workdir, db_template)
+    if db_template is not None:  # else the test put an older database there
+        prepare_workdir(workdir, db_template)
     h = Harness(platform="zalo", workdir=workdir, clock=clock, zl=a, settings_overrides={
         "zalo_api_base_url": hub.url, "zalo_bot_tokens": TOKEN_B, "zalo_bot_names": "Bot Hai",
         **settings})
@@ -195,6 +202,58 @@ async def test_quota_pauses_only_the_bot_that_hit_it(two: TwoBots) -> None:
         assert await resume_platform(s, h.services, f"zalo:{BOT_B}")
     await two.settle()
     assert two.b.sent_texts(GB1)[-2:] == ["Đợt một", "Đợt hai"]
+
+
+async def test_upgrade_from_one_bot_gives_old_chats_and_rows_to_the_first_bot(
+        tmp_path: Path, clock: ManualClock) -> None:
+    """A one-bot database (schema 0013) with a row waiting: after 0014 and a start with two
+    bots, the old chat is the first bot's and its row goes out through the first bot."""
+    workdir = tmp_path / "zalo-two"
+    workdir.mkdir()
+    url = f"sqlite+aiosqlite:///{workdir / 'bot.db'}"
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0013")
+    engine = sa.create_engine(f"sqlite:///{workdir / 'bot.db'}")
+    now = "2026-11-21 13:30:00.000000"
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO chat (id, platform, external_id, is_group, tags, active, created_at) "
+            "VALUES (1, 'zalo', :cid, 1, '', 1, :now)"), {"cid": "9f00000000000000old1",
+                                                         "now": now})
+        conn.execute(sa.text(
+            "INSERT INTO outbox (kind, chat_id, platform, chat_external_id, payload, pin, "
+            "status, attempts, next_attempt_at, message_ids, created_at) VALUES ('test', 1, "
+            "'zalo', :cid, :payload, 0, 'pending', 0, :now, '[]', :now)"),
+            {"cid": "9f00000000000000old1", "now": now,
+             "payload": json.dumps({"text": "Từ trước"})})
+    engine.dispose()
+    async for two in _two_bots(tmp_path, None, clock):
+        await two.settle()
+        assert two.a.sent_texts("9f00000000000000old1") == ["Từ trước"]
+        assert two.b.sent("9f00000000000000old1") == []
+        assert (await _chat(two.h, "9f00000000000000old1")).bot == BOT_A
+        async with two.h.services.db.session() as s:
+            row = (await s.exec(select(OutboxItem))).one()
+            assert row.sender == "zalo"
+
+
+async def test_chats_of_a_bot_no_longer_configured_wait_and_are_named_at_start(
+        two: TwoBots, caplog: pytest.LogCaptureFixture) -> None:
+    h = two.h
+    async with h.services.db.session() as s:
+        chat = await repo.upsert_chat(s, ChatRef(Platform.ZALO, GB2, True, "Nhóm cũ",
+                                                 bot="b07gone"), h.clock.now())
+        chat.village_id = (await repo.village_by_code(s, "thanhbinh")).id  # type: ignore[union-attr]
+    caplog.set_level(logging.WARNING, logger="bot.app")
+    await h.restart()
+    assert any("b07gone" in r.getMessage() and "not configured" in r.getMessage()
+               for r in caplog.records)
+    await two.notice("Chờ bot")
+    await two.settle()
+    assert two.a.sent(GB2) == [] and two.b.sent(GB2) == []  # never through a bot not in it
+    async with h.services.db.session() as s:
+        row = (await s.exec(select(OutboxItem).where(
+            OutboxItem.chat_external_id == GB2))).one()
+        assert (row.status, row.sender) == (PENDING, "zalo:b07gone")
 
 
 # ---------------------------------------------------------------- polling, health, webhooks
