@@ -30,9 +30,11 @@ from bot.db.engine import alembic_config
 from bot.db.models import Chat
 from bot.delivery.models import PENDING, SENDING, OutboxItem, PlatformPause
 from bot.delivery.outbox import fan_out, resume_platform
+from tests.conftest_pg import pg_url  # noqa: F401  # the fixture
 from tests.fakes import FakeZalo
 from tests.fakes.zalo_hub import ZaloHub
 from tests.harness import USERS, ZL_TOKEN, Harness, prepare_workdir
+from tests.pg import requires_pg
 
 BOT_A = "b0700000000000000001"
 BOT_B = "b0700000000000000002"
@@ -175,6 +177,19 @@ async def test_notice_reaches_both_bots_groups_through_their_own_bot(two: TwoBot
 
 
 async def test_quota_pauses_only_the_bot_that_hit_it(two: TwoBots) -> None:
+    await _quota_story(two)
+
+
+@requires_pg
+async def test_quota_pauses_only_the_bot_that_hit_it_on_postgresql(
+        tmp_path: Path, db_template: Path, clock: ManualClock,
+        pg_url: str) -> None:  # noqa: F811  # the fixture
+    """The same on PostgreSQL: claims FOR UPDATE SKIP LOCKED and shared budgets per bot."""
+    async for two in _two_bots(tmp_path, db_template, clock, database_url=pg_url):
+        await _quota_story(two)
+
+
+async def _quota_story(two: TwoBots) -> None:
     h = two.h
     await two.say_b("/ketnoi thanhbinh", user="admin")
     await h.say("/start", user="official", chat="dm")  # the official's chat with bot A

@@ -410,7 +410,7 @@ class PlatformWorker:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("outbox %s: unexpected error; retrying in %.0fs", self.platform,
+                log.exception("outbox %s: unexpected error; retrying in %.0fs", self.scope,
                               self.outbox.poll_interval)
                 delay = self.outbox.poll_interval
             finally:
@@ -564,7 +564,7 @@ class PlatformWorker:
         count = max(0, result.rowcount or 0)
         if count:
             log.warning("outbox %s: %d message(s) claimed by a process that died will be sent "
-                        "again", self.platform, count)
+                        "again", self.scope, count)
         return count
 
     async def recover(self, *, on_start: bool = False, session: AsyncSession | None = None
@@ -585,7 +585,7 @@ class PlatformWorker:
         count = max(0, result.rowcount or 0)
         if count:
             log.warning("outbox %s: %d message(s) interrupted mid-send will be sent again",
-                        self.platform, count)
+                        self.scope, count)
         return count
 
     # -------------------------------------------------------------- sending
@@ -641,7 +641,7 @@ class PlatformWorker:
         try:
             return await self.messenger.pin(chat, message_id)
         except Exception as exc:
-            log.info("outbox %s: could not pin in %s: %s", self.platform, chat, exc)
+            log.info("outbox %s: could not pin in %s: %s", self.scope, chat, exc)
             return False
 
     async def _failed(self, item: OutboxItem, exc: SendError) -> None:
@@ -677,7 +677,7 @@ class PlatformWorker:
             self.limiter.pause_all(seconds)
             await self._share_pause(self.scope, seconds)
         log.warning("outbox %s: rate limited sending to %s; pausing the %s for %.0fs",
-                    self.platform, chat, scope, seconds)
+                    self.scope, chat, scope, seconds)
         await self._reschedule(item, self.clock.now() + timedelta(seconds=seconds),
                                count=False)
 
@@ -695,11 +695,11 @@ class PlatformWorker:
         delay *= 0.5 + self.outbox.rng.random() / 2
         if item.attempts >= self.outbox.max_attempts:
             log.error("outbox %s: giving up on message %s to %s after %d attempts: %s",
-                      self.platform, item.id, item.chat_external_id, item.attempts, exc.detail)
+                      self.scope, item.id, item.chat_external_id, item.attempts, exc.detail)
             await self._fail_rows(item, "transient", exc.detail)
             return
         log.warning("outbox %s: temporary error sending to %s (%s); retrying in %.1fs",
-                    self.platform, item.chat_external_id, exc.detail[:200], delay)
+                    self.scope, item.chat_external_id, exc.detail[:200], delay)
         self.limiter.pause_all(delay)
         await self._reschedule(item, self.clock.now() + timedelta(seconds=delay), count=True)
 
@@ -720,14 +720,14 @@ class PlatformWorker:
             if row is not None:
                 row.status, row.next_attempt_at = PENDING, self.clock.now()
                 row.attempts = max(0, row.attempts - 1)
-        log.warning("outbox %s: group %s became supergroup %s; sending there", self.platform,
+        log.warning("outbox %s: group %s became supergroup %s; sending there", self.scope,
                     old_id, new_id)
 
     async def _on_permanent(self, item: OutboxItem, exc: SendError) -> None:
         code = exc.kind.value
         if exc.kind in (SendErrorKind.FORBIDDEN, SendErrorKind.NOT_FOUND):
             log.warning("outbox %s: chat %s is gone (%s: %s); marking it inactive",
-                        self.platform, item.chat_external_id, code, exc.detail[:200])
+                        self.scope, item.chat_external_id, code, exc.detail[:200])
             async with self.services.db.session() as session:
                 chat = await _chat_of(session, item)
                 if chat is not None:
@@ -735,7 +735,7 @@ class PlatformWorker:
             await self._fail_rows(item, code, exc.detail, whole_chat=True)
             return
         log.warning("outbox %s: message %s to %s refused (%s: %s); not retrying",
-                    self.platform, item.id, item.chat_external_id, code, exc.detail[:200])
+                    self.scope, item.id, item.chat_external_id, code, exc.detail[:200])
         await self._fail_rows(item, code, exc.detail)
 
     async def _fail_rows(self, item: OutboxItem, code: str, detail: str, *,
