@@ -1,5 +1,5 @@
 """Several Zalo bots in one deployment (issue 18, item 1), wire-level against fake Zalo bots
-behind one API host (:class:`tests.fakes.zalo_hub.ZaloHub`).
+behind one API host (:class:`tests.fakes.hub.ApiHub`).
 
 Bot A is the first token (``ZALO_BOT_TOKEN``, the harness's fake), bot B the second
 (``ZALO_BOT_TOKENS``).  Each has its own groups; a chat belongs to the bot that is in it; the
@@ -31,9 +31,9 @@ from bot.db.models import Chat
 from bot.delivery.models import PENDING, SENDING, OutboxItem, PlatformPause
 from bot.delivery.outbox import fan_out, resume_platform
 from tests.conftest_pg import pg_url  # noqa: F401  # the fixture
-from tests.fakes import FakeZalo
-from tests.fakes.zalo_hub import ZaloHub
-from tests.harness import USERS, ZL_TOKEN, Harness, prepare_workdir
+from tests.fakes import FakeTelegram, FakeZalo
+from tests.fakes.hub import ApiHub
+from tests.harness import TG_TOKEN, USERS, ZL_TOKEN, Harness, prepare_workdir
 from tests.pg import requires_pg
 
 BOT_A = "b0700000000000000001"
@@ -103,7 +103,7 @@ async def _two_bots(tmp_path: Path, db_template: Path | None, clock: ManualClock
                     **settings: Any) -> AsyncIterator[TwoBots]:
     a = await FakeZalo(token=ZL_TOKEN, bot_id=BOT_A, bot_name="Bot Lang").start()
     b = await FakeZalo(token=TOKEN_B, bot_id=BOT_B, bot_name="Bot Hai").start()
-    hub = await ZaloHub(a, b).start()
+    hub = await ApiHub(a, b).start()
     workdir = tmp_path / "zalo-two"
     if db_template is not None:  # else the test put an older database there
         prepare_workdir(workdir, db_template)
@@ -337,3 +337,130 @@ def test_token_list_settings() -> None:
         load_settings(_env_file=None, zalo_bot_tokens="2:b", zalo_mode="webhook",
                       public_base_url="https://x.example.org", zalo_webhook_secrets="short")
     assert err.value.variable == "ZALO_WEBHOOK_SECRETS"
+
+
+# ---------------------------------------------------------------- several Telegram bots
+
+TG_TOKEN_B = "222333444:SECOND-token_fake"
+TG_BOT_A = "123456789"
+TG_BOT_B = "222333444"
+TG_GB = -1001000000099  # a group of Telegram bot B
+TG_SECRET_A, TG_SECRET_B = "tg-secret-a-1234", "tg-secret-b-5678"
+
+
+class TwoTelegramBots:
+    """The running bot (harness on Telegram bot A) plus bot B's fake."""
+
+    def __init__(self, h: Harness, b: FakeTelegram) -> None:
+        self.h, self.b = h, b
+
+    @property
+    def a(self) -> FakeTelegram:
+        assert self.h.tg is not None
+        return self.h.tg
+
+    def update_b(self, text: str, *, user: str = "resident", chat: int = TG_GB
+                 ) -> dict[str, Any]:
+        uid = USERS[user][1]
+        return self.b.make_message_update(
+            chat, uid, text, username=user, first_name=USERS[user][0],
+            chat_type="private" if chat == uid else "supergroup",
+            **({} if chat == uid else {"chat_title": "Nhóm của bot hai"}))
+
+    async def say_b(self, text: str, *, user: str = "resident", chat: int = TG_GB
+                    ) -> list[str]:
+        bot = self.h.bot
+        assert bot is not None
+        before = len(self.b.sent_texts(chat))
+        target = bot.pipeline.handled + 1
+        self.b.inject(self.update_b(text, user=user, chat=chat))
+        await bot.pipeline.wait_handled(target, 10)
+        await asyncio.sleep(0)
+        return self.b.sent_texts(chat)[before:]
+
+
+async def _two_telegram(tmp_path: Path, db_template: Path, clock: ManualClock,
+                        **settings: Any) -> AsyncIterator[TwoTelegramBots]:
+    a = await FakeTelegram(token=TG_TOKEN, bot_username="ThisBot").start()
+    b = await FakeTelegram(token=TG_TOKEN_B, bot_username="SecondBot").start()
+    hub = await ApiHub(a, b).start()
+    workdir = tmp_path / "telegram-two"
+    prepare_workdir(workdir, db_template)
+    h = Harness(platform="telegram", workdir=workdir, clock=clock, tg=a, settings_overrides={
+        "telegram_api_base_url": hub.url, "telegram_bot_tokens": TG_TOKEN_B, **settings})
+    try:
+        await h.start()
+        yield TwoTelegramBots(h, b)
+    finally:
+        await h.close()
+        await b.stop()
+        await hub.stop()
+
+
+@pytest.fixture
+async def two_tg(tmp_path: Path, db_template: Path, clock: ManualClock
+                 ) -> AsyncIterator[TwoTelegramBots]:
+    async for world in _two_telegram(tmp_path, db_template, clock):
+        yield world
+
+
+async def test_two_telegram_bots_each_serve_their_groups(two_tg: TwoTelegramBots) -> None:
+    two, h = two_tg, two_tg.h
+    assert {b.bot_id for b in h.services.bots.values()} == {TG_BOT_A, TG_BOT_B}
+    assert (await _chat(h, h.chat_id("group1"))).bot == TG_BOT_A
+    # a command addressed to bot B by its own @username is bot B's, answered through it
+    replies = await two.say_b("/ketnoi@SecondBot thanhbinh", user="admin")
+    assert replies and "Thanh Bình" in replies[-1]
+    assert two.a.sent_texts(TG_GB) == []
+    assert (await _chat(h, str(TG_GB))).bot == TG_BOT_B
+    # a notice goes to each group through the bot that is in it
+    async with h.services.db.session() as s:
+        from bot.db.villages import village_chats
+
+        v = await repo.village_by_code(s, "thanhbinh")
+        assert v is not None and v.id is not None
+        await fan_out(s, h.services, await village_chats(s, v.id),
+                      lambda c: OutMessage(text="Họp dân 19h"), kind="test")
+    await h.settle()
+    assert two.a.sent_texts(h.chat_id("group1")) == ["Họp dân 19h"]
+    assert two.b.sent_texts(TG_GB)[-1] == "Họp dân 19h"
+    assert two.b.sent_texts(h.chat_id("group1")) == []
+    async with aiohttp.ClientSession() as http, http.get(f"{h.base_url}/healthz") as resp:
+        assert (await resp.json())["polling"] == {"telegram": "alive",
+                                                  f"telegram:{TG_BOT_B}": "alive"}
+
+
+async def test_telegram_webhook_per_bot_with_its_own_secret(
+        tmp_path: Path, db_template: Path, clock: ManualClock) -> None:
+    async for two in _two_telegram(
+            tmp_path, db_template, clock, telegram_mode="webhook",
+            public_base_url="https://bot.example.org", telegram_webhook_secret=TG_SECRET_A,
+            telegram_webhook_secrets=TG_SECRET_B):
+        h = two.h
+        assert two.a.webhook is not None and two.b.webhook is not None
+        assert two.a.webhook["url"] == "https://bot.example.org/webhook/telegram"
+        assert two.b.webhook["url"] == f"https://bot.example.org/webhook/telegram/{TG_BOT_B}"
+        url_b = f"{h.base_url}/webhook/telegram/{TG_BOT_B}"
+        update = two.update_b("/ketnoi thanhbinh", user="admin")
+        for wrong in ("x" * 12, TG_SECRET_A, None):
+            assert await two.b.post_webhook(url_b, dict(update), secret=wrong) == 403
+        assert await two.b.post_webhook(f"{h.base_url}/webhook/telegram", dict(update),
+                                        secret=TG_SECRET_B) == 403
+        assert h.bot is not None
+        target = h.bot.pipeline.handled + 1
+        assert await two.b.post_webhook(url_b, update, secret=TG_SECRET_B) == 200
+        await h.bot.pipeline.wait_handled(target, 10)
+        await h.settle()
+        assert two.b.sent_texts(TG_GB) and two.a.sent_texts(TG_GB) == []
+        assert (await _chat(h, str(TG_GB))).bot == TG_BOT_B
+
+
+def test_telegram_token_list_settings() -> None:
+    s = Settings(_env_file=None, telegram_bot_tokens="1:a,2:b")  # type: ignore[call-arg]
+    assert [t.get_secret_value() for t in s.telegram_tokens] == ["1:a", "2:b"]
+    assert s.telegram_enabled and not s.web_chat_enabled
+    with pytest.raises(ConfigError) as err:
+        load_settings(_env_file=None, telegram_bot_token="1:a", telegram_bot_tokens="2:b",
+                      telegram_mode="webhook", public_base_url="https://x.example.org",
+                      telegram_webhook_secret=TG_SECRET_A)
+    assert err.value.variable == "TELEGRAM_WEBHOOK_SECRETS"
