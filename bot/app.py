@@ -28,7 +28,7 @@ from bot.media import MediaStore
 from bot.web.server import WebServer
 
 if TYPE_CHECKING:
-    from bot.adapters.telegram import TelegramAdapter
+    from bot.adapters.telegram import TelegramAdapter, TelegramBots
     from bot.adapters.webchat import WebChat
     from bot.adapters.zalo import ZaloAdapter, ZaloBots
 
@@ -143,7 +143,8 @@ class VillageBot:
         """
         s = self.settings
         demo_settings = s.model_copy(update={
-            "telegram_bot_token": None, "zalo_bot_token": None, "zalo_bot_tokens": None,
+            "telegram_bot_token": None, "telegram_bot_tokens": None,
+            "zalo_bot_token": None, "zalo_bot_tokens": None,
             "web_chat": "on",
             "villagebot_admins": "", "database_url": s.web_chat_database_url})
         demo = self.demo_bot = VillageBot(demo_settings, clock=self.services.clock,
@@ -166,8 +167,9 @@ class VillageBot:
 
     @property
     def telegram(self) -> TelegramAdapter | None:
-        """The running Telegram adapter (tests reach PTB through it)."""
-        return self.adapters.get(Platform.TELEGRAM)  # type: ignore[return-value]  # by key
+        """The first running Telegram bot's adapter (tests reach PTB through it)."""
+        fleet: TelegramBots | None = self.adapters.get(Platform.TELEGRAM)  # type: ignore[assignment]
+        return fleet.adapters[0] if fleet is not None else None
 
     @property
     def zalo(self) -> ZaloAdapter | None:

@@ -21,9 +21,13 @@ class Settings(BaseSettings):
     )
 
     telegram_bot_token: SecretStr | None = None
+    # more Telegram bots: comma-separated tokens after the first (each serves its own groups)
+    telegram_bot_tokens: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_webhook_secret: SecretStr | None = None
+    # webhook secrets of the bots in TELEGRAM_BOT_TOKENS, in the same order (comma-separated)
+    telegram_webhook_secrets: SecretStr | None = None
 
     zalo_bot_token: SecretStr | None = None
     # more Zalo bots (a Basic-plan bot serves 3 groups): comma-separated tokens after the first
@@ -106,6 +110,21 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def telegram_tokens(self) -> list[SecretStr]:
+        """Every Telegram bot's token: ``TELEGRAM_BOT_TOKEN`` first, then the list."""
+        return _secret_list(self.telegram_bot_token, self.telegram_bot_tokens, dedupe=True)
+
+    @property
+    def telegram_secrets(self) -> list[SecretStr]:
+        """Webhook secrets in the tokens' order: ``TELEGRAM_WEBHOOK_SECRET``, then the list."""
+        return _secret_list(self.telegram_webhook_secret, self.telegram_webhook_secrets)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """At least one Telegram bot token is set."""
+        return bool(self.telegram_tokens)
+
+    @property
     def zalo_tokens(self) -> list[SecretStr]:
         """Every Zalo bot's token: ``ZALO_BOT_TOKEN`` first, then ``ZALO_BOT_TOKENS``."""
         return _secret_list(self.zalo_bot_token, self.zalo_bot_tokens, dedupe=True)
@@ -139,7 +158,7 @@ class Settings(BaseSettings):
     def web_chat_beside_platforms(self) -> bool:
         """The simulator runs next to Telegram or Zalo (then on its own bot and database)."""
         return self.web_chat_enabled and (
-            self.telegram_bot_token is not None or self.zalo_enabled)
+            self.telegram_enabled or self.zalo_enabled)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -150,7 +169,7 @@ class Settings(BaseSettings):
     def web_chat_enabled(self) -> bool:
         """The local web chat runs when asked, or by default when no platform token is set."""
         if self.web_chat == "auto":
-            return self.telegram_bot_token is None and not self.zalo_enabled
+            return not self.telegram_enabled and not self.zalo_enabled
         return self.web_chat == "on"
 
     def web_host_is_loopback(self) -> bool:
@@ -197,7 +216,9 @@ def load_settings(**overrides: object) -> Settings:
     ):
         raise ConfigError("WEB_HOST", "the web chat trusts everyone: listen on 127.0.0.1, "
                           "or set WEB_CHAT_ALLOW_REMOTE=true")
-    _check_zalo(settings)
+    _check_bots(settings.zalo_tokens, settings.zalo_secrets, settings.zalo_mode, "ZALO")
+    _check_bots(settings.telegram_tokens, settings.telegram_secrets, settings.telegram_mode,
+                "TELEGRAM")
     if settings.web_chat_beside_platforms and (
         settings.web_chat_database_url == settings.database_url
     ):
@@ -206,14 +227,14 @@ def load_settings(**overrides: object) -> Settings:
     return settings
 
 
-def _check_zalo(settings: Settings) -> None:
-    """Several Zalo bots: one webhook secret per token in webhook mode, each 8-256 chars."""
-    secrets = settings.zalo_secrets
+def _check_bots(tokens: list[SecretStr], secrets: list[SecretStr], mode: str,
+                prefix: str) -> None:
+    """Several bots: one webhook secret per token in webhook mode, each 8-256 chars."""
     for secret in secrets:
         if not 8 <= len(secret.get_secret_value()) <= 256:
-            raise ConfigError("ZALO_WEBHOOK_SECRETS", "each secret must be 8 to 256 characters")
-    tokens = settings.zalo_tokens
-    if settings.zalo_mode == "webhook" and tokens and len(secrets) != len(tokens):
-        variable = "ZALO_WEBHOOK_SECRETS" if len(tokens) > 1 else "ZALO_WEBHOOK_SECRET"
+            raise ConfigError(f"{prefix}_WEBHOOK_SECRETS",
+                              "each secret must be 8 to 256 characters")
+    if mode == "webhook" and tokens and len(secrets) != len(tokens):
+        variable = f"{prefix}_WEBHOOK_SECRET" + ("S" if len(tokens) > 1 else "")
         raise ConfigError(variable, f"webhook mode needs one secret per bot ({len(tokens)} "
                           f"tokens, {len(secrets)} secrets), in the tokens' order")

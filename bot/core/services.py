@@ -76,7 +76,8 @@ class Services:
     media: MediaStore = None  # type: ignore[assignment]  # made from settings when not given
     messengers: dict[Platform, Messenger] = field(default_factory=dict)  # first bot's
     bots: dict[str, RunningBot] = field(default_factory=dict)  # by scope (add_bot)
-    bot_usernames: dict[Platform, str | None] = field(default_factory=dict)
+    # by platform (its first bot) and by "platform:<bot id>" (each bot)
+    bot_usernames: dict[str, str | None] = field(default_factory=dict)
     admins: frozenset[tuple[str, str]] = frozenset()
     outbox: Outbox | None = None
     scheduler: Scheduler | None = None
@@ -130,6 +131,11 @@ class Services:
         """The running bot of a sender scope."""
         return self.bots.get(scope) or next(
             (b for b in self.running_bots() if b.scope == scope), None)
+
+    def username_of(self, platform: Platform, bot: str | None) -> str | None:
+        """The @username of the bot that received a message (commands like ``/x@name``)."""
+        first = self.bot_usernames.get(platform)
+        return first if bot is None else self.bot_usernames.get(f"{platform.value}:{bot}", first)
 
     def capabilities(self, platform: Platform | str) -> Capabilities:
         """What ``platform`` can do: its running messenger's, else its adapter's declaration."""
