@@ -28,9 +28,9 @@ from bot.media import MediaStore
 from bot.web.server import WebServer
 
 if TYPE_CHECKING:
-    from bot.adapters.telegram import TelegramAdapter
+    from bot.adapters.telegram import TelegramAdapter, TelegramBots
     from bot.adapters.webchat import WebChat
-    from bot.adapters.zalo import ZaloAdapter
+    from bot.adapters.zalo import ZaloAdapter, ZaloBots
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ class VillageBot:
         for spec in PLATFORMS:
             if spec.enabled(s):
                 self.adapters[spec.platform] = await spec.start(self)
+        await self._claim_old_chats()
         await self._start_workers()
         self.web.add_feature_routes(self.routers)
         port = await self.web.start(s.web_host, s.web_port)
@@ -95,6 +96,36 @@ class VillageBot:
             host = "127.0.0.1" if s.web_host in ("0.0.0.0", "::") else s.web_host
             log.info("web chat simulator: open http://%s:%s/?token=%s", host, port,
                      self.webchat.token)
+
+    async def _claim_old_chats(self) -> None:
+        """Chats stored before their platform knew its bots (NULL ``bot``: before migration
+        0014, or first seen without a bot id) belong to the platform's first bot."""
+        from sqlalchemy import func, update
+        from sqlmodel import col, select
+
+        from bot.db.models import Chat
+
+        firsts = [b for b in self.services.bots.values() if b.primary and b.bot_id]
+        if not firsts:
+            return
+        async with self.db.session() as session:
+            for bot in firsts:
+                result = await session.exec(update(Chat).where(
+                    Chat.platform == bot.platform.value,  # type: ignore[arg-type]
+                    Chat.bot.is_(None),  # type: ignore[union-attr]
+                ).values(bot=bot.bot_id))
+                if result.rowcount:
+                    log.info("%d %s chat(s) from before several bots belong to the first "
+                             "bot %s", result.rowcount, bot.platform.value, bot.bot_id)
+                ours = [b.bot_id for b in self.services.bots.values()
+                        if b.platform is bot.platform and b.bot_id]
+                orphans = (await session.exec(select(Chat.bot, func.count()).where(
+                    Chat.platform == bot.platform.value, Chat.active,
+                    col(Chat.bot).not_in(ours)).group_by(Chat.bot))).all()
+                for other, count in orphans:
+                    log.warning("%d active %s chat(s) belong to bot %s, which is not "
+                                "configured: their messages wait until its token is back",
+                                count, bot.platform.value, other)
 
     async def _start_workers(self) -> None:
         # the outbox first: features' start hooks (reminders) may already send
@@ -112,7 +143,9 @@ class VillageBot:
         """
         s = self.settings
         demo_settings = s.model_copy(update={
-            "telegram_bot_token": None, "zalo_bot_token": None, "web_chat": "on",
+            "telegram_bot_token": None, "telegram_bot_tokens": None,
+            "zalo_bot_token": None, "zalo_bot_tokens": None,
+            "web_chat": "on",
             "villagebot_admins": "", "database_url": s.web_chat_database_url})
         demo = self.demo_bot = VillageBot(demo_settings, clock=self.services.clock,
                                           routers=self.routers, webchat_demo=self.webchat_demo)
@@ -134,13 +167,21 @@ class VillageBot:
 
     @property
     def telegram(self) -> TelegramAdapter | None:
-        """The running Telegram adapter (tests reach PTB through it)."""
-        return self.adapters.get(Platform.TELEGRAM)  # type: ignore[return-value]  # by key
+        """The first running Telegram bot's adapter (tests reach PTB through it)."""
+        fleet: TelegramBots | None = self.adapters.get(Platform.TELEGRAM)  # type: ignore[assignment]
+        return fleet.adapters[0] if fleet is not None else None
 
     @property
     def zalo(self) -> ZaloAdapter | None:
-        """The running Zalo adapter."""
-        return self.adapters.get(Platform.ZALO)  # type: ignore[return-value]  # by key
+        """The first running Zalo bot's adapter."""
+        bots = self.zalo_bots
+        return bots[0] if bots else None
+
+    @property
+    def zalo_bots(self) -> list[ZaloAdapter]:
+        """Every running Zalo bot's adapter, in the tokens' order."""
+        fleet: ZaloBots | None = self.adapters.get(Platform.ZALO)  # type: ignore[assignment]
+        return list(fleet.adapters) if fleet is not None else []
 
     @property
     def webchat(self) -> WebChat | None:

@@ -77,10 +77,11 @@ PLATFORMS: tuple[PlatformSpec, ...] = (
     PlatformSpec(Platform.WEB, "bot.adapters.webchat",
                  lambda s: s.web_chat_enabled and not s.web_chat_beside_platforms),
     PlatformSpec(Platform.TELEGRAM, "bot.adapters.telegram",
-                 lambda s: s.telegram_bot_token is not None,
-                 lambda s: (s.telegram_bot_token, s.telegram_webhook_secret)),
-    PlatformSpec(Platform.ZALO, "bot.adapters.zalo", lambda s: s.zalo_bot_token is not None,
-                 lambda s: (s.zalo_bot_token, s.zalo_webhook_secret)),
+                 lambda s: s.telegram_enabled,
+                 lambda s: (*s.telegram_tokens, *s.telegram_secrets)),
+    # every token of ZALO_BOT_TOKEN + ZALO_BOT_TOKENS is one bot (bot.adapters.zalo.ZaloBots)
+    PlatformSpec(Platform.ZALO, "bot.adapters.zalo", lambda s: s.zalo_enabled,
+                 lambda s: (*s.zalo_tokens, *s.zalo_secrets)),
 )
 
 

@@ -677,28 +677,87 @@ async def webhook(request: web.Request, adapter: TelegramAdapter, secret: str) -
     return web.json_response({"ok": True})
 
 
-async def start(host: Host) -> TelegramAdapter:
-    """Start PTB, register the menus and, in webhook mode, the webhook (``Platform.TELEGRAM``)."""
+class TelegramBots:
+    """Every configured Telegram bot (``TELEGRAM_BOT_TOKEN`` then ``TELEGRAM_BOT_TOKENS``),
+    started and stopped together (the registry's ``Running`` for Telegram)."""
+
+    def __init__(self, adapters: list[TelegramAdapter]) -> None:
+        self.adapters = adapters
+
+    @property
+    def messenger(self) -> TelegramMessenger:
+        """The first bot's messenger (the platform's default)."""
+        return self.adapters[0].messenger
+
+    async def stop(self) -> None:
+        """Stop every bot."""
+        for adapter in self.adapters:
+            await adapter.stop()
+
+
+def _stamped(
+    dispatch: Callable[[IncomingMessage, TelegramMessenger], Awaitable[object]],
+    adapter: TelegramAdapter,
+) -> Callable[[IncomingMessage, TelegramMessenger], Awaitable[object]]:
+    """Several bots: mark each update's chat with the bot that received it."""
+    async def stamped(msg: IncomingMessage, messenger: TelegramMessenger) -> object:
+        bot_id = str(adapter.app.bot.id)
+        return await dispatch(replace(msg, chat=replace(msg.chat, bot=bot_id)), messenger)
+    return stamped
+
+
+def _webhook_handler(
+    adapter: TelegramAdapter, secret: str
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def handle(request: web.Request) -> web.Response:
+        return await webhook(request, adapter, secret)
+    return handle
+
+
+async def start(host: Host) -> TelegramBots:
+    """Start PTB per bot, register the menus and, in webhook mode, each bot's webhook
+    (``Platform.TELEGRAM``).  The first bot keeps ``/webhook/telegram`` and the scope
+    ``telegram``; further bots use ``/webhook/telegram/<bot id>`` and ``telegram:<bot id>``."""
     s = host.settings
-    assert s.telegram_bot_token is not None
+    tokens, secrets = s.telegram_tokens, s.telegram_secrets
+    assert tokens
     is_webhook = s.telegram_mode == "webhook"
-    if is_webhook and (not s.public_base_url or s.telegram_webhook_secret is None):
-        raise ConfigError("TELEGRAM_WEBHOOK_SECRET",
+    if is_webhook and (not s.public_base_url or len(secrets) < len(tokens)):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET" + ("S" if len(tokens) > 1 else ""),
                           "webhook mode needs PUBLIC_BASE_URL and a secret")
-    adapter = TelegramAdapter(
-        token=s.telegram_bot_token.get_secret_value(), api_base_url=s.telegram_api_base_url,
-        dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout)
-    await adapter.start()
-    host.services.messengers[Platform.TELEGRAM] = adapter.messenger
-    host.services.bot_usernames[Platform.TELEGRAM] = adapter.username
-    if not is_webhook:
-        host.web.polling["telegram"] = adapter.polling_alive
-    for locale in ("vi", "en"):
-        everyone, officials = host.menus(locale)
-        await adapter.set_commands(everyone, officials, None if locale == "vi" else locale)
-    if is_webhook:
-        assert s.telegram_webhook_secret is not None
-        secret = s.telegram_webhook_secret.get_secret_value()
-        host.web.add_webhook("telegram", lambda request: webhook(request, adapter, secret))
-        await adapter.set_webhook(f"{s.public_base_url}/webhook/telegram", secret)
-    return adapter
+    started: list[TelegramAdapter] = []
+    try:
+        for index, token in enumerate(tokens):
+            adapter = TelegramAdapter(
+                token=token.get_secret_value(), api_base_url=s.telegram_api_base_url,
+                dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout)
+            if len(tokens) > 1:
+                adapter._dispatch = _stamped(host.dispatch, adapter)
+            try:
+                await adapter.start()
+            except ConfigError as exc:
+                if index == 0 and s.telegram_bot_token is not None:
+                    raise
+                raise ConfigError("TELEGRAM_BOT_TOKENS", exc.reason) from None
+            started.append(adapter)
+            bot_id = str(adapter.app.bot.id)
+            running = host.services.add_bot(Platform.TELEGRAM, adapter.messenger,
+                                            bot_id=bot_id, name=adapter.username or "")
+            host.services.bot_usernames[f"telegram:{bot_id}"] = adapter.username
+            if running.primary:
+                host.services.bot_usernames[Platform.TELEGRAM] = adapter.username
+            if not is_webhook:
+                host.web.polling[running.scope] = adapter.polling_alive
+            for locale in ("vi", "en"):
+                everyone, officials = host.menus(locale)
+                await adapter.set_commands(everyone, officials, None if locale == "vi" else locale)
+            if is_webhook:
+                path = "telegram" if running.primary else f"telegram/{bot_id}"
+                secret = secrets[index].get_secret_value()
+                host.web.add_webhook(path, _webhook_handler(adapter, secret))
+                await adapter.set_webhook(f"{s.public_base_url}/webhook/{path}", secret)
+    except BaseException:
+        for adapter in started:
+            await adapter.stop()
+        raise
+    return TelegramBots(started)

@@ -146,7 +146,7 @@ def to_incoming(event: dict[str, Any], bot_id: str, names: list[str]) -> Incomin
     name = (_text(sender.get("display_name")) or _text(sender.get("name"))
             or _text(sender.get("first_name")))
     return IncomingMessage(
-        chat=ChatRef(Platform.ZALO, chat_id, is_group=is_group),
+        chat=ChatRef(Platform.ZALO, chat_id, is_group=is_group, bot=bot_id or None),
         sender=UserRef(Platform.ZALO, sender_id, name=name),
         text=text.strip(), message_id=message_id, date=date, attachments=attachments,
         addressed=True,
@@ -236,8 +236,10 @@ class ZaloAdapter:
         webhook: bool = False,
         poll_timeout: int = 30,
         bot_name: str | None = None,
+        token_variable: str = "ZALO_BOT_TOKEN",
     ) -> None:
         self.bot = Bot(token, base_url=api_base_url)
+        self.token_variable = token_variable  # named in the error when Zalo rejects it
         # The SDK builds two plain HTTPXRequest objects; swap in ours (see module docstring).
         self.bot._request = (ZaloRequest(read_timeout=5), ZaloRequest(read_timeout=20))
         self._dispatch = dispatch
@@ -260,7 +262,7 @@ class ZaloAdapter:
                 if isinstance(exc, InvalidToken) or (
                         isinstance(exc, ZaloApiError) and exc.error_code == 401):
                     # never chain the SDK error: InvalidToken's text quotes the token
-                    raise ConfigError("ZALO_BOT_TOKEN", "Zalo rejected the token") from None
+                    raise ConfigError(self.token_variable, "Zalo rejected the token") from None
                 log.warning("Zalo API unreachable at start (%s); retrying in %.0fs", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60)
@@ -270,7 +272,7 @@ class ZaloAdapter:
         if not self.webhook:
             with contextlib.suppress(ZaloError):
                 await self.bot._post("deleteWebhook")
-            self.polling_task = asyncio.create_task(self._poll(), name="zalo-poll")
+            self.polling_task = asyncio.create_task(self._poll(), name=f"zalo-poll-{self.bot_id}")
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Register our webhook URL (async; the SDK's own wrapper calls asyncio.run)."""
@@ -331,7 +333,8 @@ async def webhook(
     request: web.Request, adapter: ZaloAdapter, secret: str,
     spawn: Callable[[Coroutine[Any, Any, None]], None],
 ) -> web.Response:
-    """``POST /webhook/zalo``: secret header, wrapped or flat body, handled after answering."""
+    """``POST /webhook/zalo`` (first bot) or ``/webhook/zalo/<bot id>``: the bot's own secret
+    header, wrapped or flat body, handled after answering."""
     if not secret_ok(request, "X-Bot-Api-Secret-Token", secret):
         log.warning("Zalo webhook with a wrong or missing secret from %s", request.remote)
         return web.json_response({"message": "Forbidden"}, status=403)
@@ -343,26 +346,74 @@ async def webhook(
     return web.json_response({"message": "Success"})
 
 
-async def start(host: Host) -> ZaloAdapter:
-    """Check the token, poll or register the webhook (registry entry ``Platform.ZALO``)."""
+def _webhook_handler(
+    adapter: ZaloAdapter, secret: str, spawn: Callable[[Coroutine[Any, Any, None]], None],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The webhook of one bot, bound to its adapter and secret."""
+    async def handle(request: web.Request) -> web.Response:
+        return await webhook(request, adapter, secret, spawn)
+    return handle
+
+
+class ZaloBots:
+    """Every configured Zalo bot (``ZALO_BOT_TOKEN`` then ``ZALO_BOT_TOKENS``), each with its
+    own getMe identity, polling loop or webhook path, and outbox worker; started and stopped
+    together (the registry's ``Running`` for Zalo)."""
+
+    def __init__(self, adapters: list[ZaloAdapter]) -> None:
+        self.adapters = adapters
+
+    @property
+    def messenger(self) -> ZaloMessenger:
+        """The first bot's messenger (the platform's default)."""
+        return self.adapters[0].messenger
+
+    async def stop(self) -> None:
+        """Stop every bot."""
+        for adapter in self.adapters:
+            await adapter.stop()
+
+
+async def start(host: Host) -> ZaloBots:
+    """Check every token, poll or register each bot's webhook (registry entry ``ZALO``).
+
+    The first bot keeps ``/webhook/zalo`` and the platform's name as its scope (pauses,
+    budgets, health), as with one bot; the others use ``/webhook/zalo/<bot id>`` and
+    ``zalo:<bot id>``.
+    """
     s = host.settings
-    assert s.zalo_bot_token is not None
+    tokens, secrets, names = s.zalo_tokens, s.zalo_secrets, s.zalo_names
+    assert tokens
     is_webhook = s.zalo_mode == "webhook"
-    if is_webhook and (not s.public_base_url or s.zalo_webhook_secret is None):
-        raise ConfigError("ZALO_WEBHOOK_SECRET",
-                          "webhook mode needs PUBLIC_BASE_URL and a secret")
-    adapter = ZaloAdapter(
-        token=s.zalo_bot_token.get_secret_value(), api_base_url=s.zalo_api_base_url,
-        dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout,
-        bot_name=s.zalo_bot_name)
-    await adapter.start()
-    host.services.messengers[Platform.ZALO] = adapter.messenger
-    if not is_webhook:
-        host.web.polling["zalo"] = adapter.polling_alive
-    if is_webhook:
-        assert s.zalo_webhook_secret is not None
-        secret = s.zalo_webhook_secret.get_secret_value()
-        spawn = host.web.spawn
-        host.web.add_webhook("zalo", lambda request: webhook(request, adapter, secret, spawn))
-        await adapter.set_webhook(f"{s.public_base_url}/webhook/zalo", secret)
-    return adapter
+    if is_webhook and (not s.public_base_url or len(secrets) < len(tokens)):
+        raise ConfigError("ZALO_WEBHOOK_SECRET" if len(tokens) == 1 else "ZALO_WEBHOOK_SECRETS",
+                          "webhook mode needs PUBLIC_BASE_URL and a secret per bot")
+    started: list[ZaloAdapter] = []
+    try:
+        for index, token in enumerate(tokens):
+            adapter = ZaloAdapter(
+                token=token.get_secret_value(), api_base_url=s.zalo_api_base_url,
+                dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout,
+                bot_name=names[index],
+                token_variable="ZALO_BOT_TOKEN" if index == 0 and s.zalo_bot_token else (
+                    "ZALO_BOT_TOKENS"))
+            await adapter.start()
+            started.append(adapter)
+            if any(a.bot_id == adapter.bot_id for a in started[:-1]):
+                raise ConfigError("ZALO_BOT_TOKENS", f"two tokens of the same bot "
+                                  f"({adapter.bot_id})")
+            running = host.services.add_bot(Platform.ZALO, adapter.messenger,
+                                            bot_id=adapter.bot_id,
+                                            name=adapter.names[0] if adapter.names else "")
+            if not is_webhook:
+                host.web.polling[running.scope] = adapter.polling_alive
+                continue
+            path = "zalo" if running.primary else f"zalo/{adapter.bot_id}"
+            secret = secrets[index].get_secret_value()
+            host.web.add_webhook(path, _webhook_handler(adapter, secret, host.web.spawn))
+            await adapter.set_webhook(f"{s.public_base_url}/webhook/{path}", secret)
+    except BaseException:
+        for adapter in started:
+            await adapter.stop()
+        raise
+    return ZaloBots(started)

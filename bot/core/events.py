@@ -17,12 +17,14 @@ class Platform(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ChatRef:
-    """A chat on one platform; ``id`` is always a string."""
+    """A chat on one platform; ``id`` is always a string; ``bot`` is the platform id of the
+    bot that received the update (None where the platform runs one bot)."""
 
     platform: Platform
     id: str
     is_group: bool
     title: str | None = None
+    bot: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

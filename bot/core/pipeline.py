@@ -182,8 +182,8 @@ class Pipeline:
             return
         parsed = None
         if msg.text.startswith("/"):
-            parsed = parse_command(msg.text, bot_username=self.services.bot_usernames.get(
-                msg.platform))
+            parsed = parse_command(msg.text, bot_username=self.services.username_of(
+                msg.platform, msg.chat.bot))
             if parsed is None:
                 return  # a command for another bot
         elif msg.is_private or msg.addressed:

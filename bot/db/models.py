@@ -39,6 +39,9 @@ class Chat(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=8)
     active: bool = True  # false once the platform says the bot is gone
     inactive_reason: str | None = Field(default=None, max_length=255)
+    # the platform id of the bot that is in this chat (several Zalo bots: each has its groups);
+    # None = the platform's first bot
+    bot: str | None = Field(default=None, max_length=64)
     created_at: datetime
 
     @property

@@ -29,16 +29,23 @@ _Row = TypeVar("_Row", bound=SQLModel)
 
 
 async def upsert_chat(session: AsyncSession, ref: ChatRef, now: datetime) -> Chat:
-    """The stored chat for ``ref``, created on first sight; keeps its title fresh."""
+    """The stored chat for ``ref``, created on first sight; keeps its title fresh.
+
+    A new chat belongs to the bot that saw it (``ref.bot``); a known chat keeps its bot
+    (``/ketnoi`` moves it to another one).
+    """
     chat = (await session.exec(select(Chat).where(
         Chat.platform == ref.platform.value, Chat.external_id == ref.id))).first()
     if chat is None:
         chat = Chat(platform=ref.platform.value, external_id=ref.id, is_group=ref.is_group,
-                    title=ref.title, created_at=now)
+                    title=ref.title, bot=ref.bot, created_at=now)
         session.add(chat)
         await session.flush()
-    elif ref.title and chat.title != ref.title:
-        chat.title = ref.title
+    else:
+        if ref.title and chat.title != ref.title:
+            chat.title = ref.title
+        if ref.bot and chat.bot is None:
+            chat.bot = ref.bot
     return chat
 
 

@@ -43,6 +43,7 @@ class OutboxItem(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dedupe_key", "chat_id"),
         Index("ix_outbox_claim", "platform", "status", "id"),
+        Index("ix_outbox_sender_claim", "sender", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -51,6 +52,8 @@ class OutboxItem(SQLModel, table=True):
     ref_id: int | None = Field(default=None, index=True)
     chat_id: int | None = Field(default=None, foreign_key="chat.id")
     platform: str = Field(max_length=16)
+    # the bot that sends it: the platform's name for its first bot, "platform:<bot id>" else
+    sender: str = Field(default="", max_length=80)
     chat_external_id: str = Field(max_length=64)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pin: bool = False
@@ -70,11 +73,15 @@ class OutboxItem(SQLModel, table=True):
 
 
 class PlatformPause(SQLModel, table=True):
-    """A platform whose sending is stopped until ``paused_until`` (e.g. Zalo quota gone)."""
+    """A bot whose sending is stopped until ``paused_until`` (e.g. its Zalo quota is gone).
+
+    ``platform`` is the bot's outbox sender: the platform's name for its first bot, else
+    ``platform:<bot id>``.
+    """
 
     __tablename__ = "platform_pause"
 
-    platform: str = Field(primary_key=True, max_length=16)
+    platform: str = Field(primary_key=True, max_length=80)
     paused_at: datetime
     paused_until: datetime
     reason: str = Field(default="", max_length=64)

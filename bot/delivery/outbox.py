@@ -1,19 +1,23 @@
 """Reliable delivery: every message to another chat is written here first, then sent by a
-worker per platform under the platform's flood limits.
+worker per bot under the platform's flood limits (each bot has its own budget).
 
 Writing: :func:`fan_out` (many chats, one batch, optional delivery report) and :func:`enqueue`
 (one chat by platform id) add rows in the caller's transaction; the worker is woken after the
 commit (and polls anyway).
 
-Sending (:class:`Outbox`): one task per platform claims the oldest due row whose chat may
+Several bots per platform: a row's ``sender`` is the scope of its chat's bot
+(:meth:`Services.scope_of`: the platform's name for its first bot, ``platform:<bot id>`` for
+the others); pauses, shared rate budgets and workers are per sender.
+
+Sending (:class:`Outbox`): one task per bot claims the oldest due row whose chat may
 receive now (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), marks it ``sending`` and commits, calls
 the messenger, then marks it ``sent`` (with the platform message ids) or schedules a retry and
 commits again.  After a crash the rows left in ``sending`` are sent again, so at most the one
 message in flight per worker can be repeated.  Faults: ``retry_after`` pauses the chat (or the
 whole platform when we had not sent to that chat lately); 5xx/timeouts back off exponentially
 with jitter; a migrated group moves to its new id; a kicked bot or missing chat marks the chat
-inactive; a bad request fails the row; Zalo's quota error pauses the platform until the next
-month and tells the officials once on their other chats.
+inactive; a bad request fails the row; Zalo's quota error pauses that bot until the next
+month and tells the officials once on their chats with other bots.
 """
 
 from __future__ import annotations
@@ -117,12 +121,13 @@ def _wake_after_commit(session: AsyncSession, services: Services) -> None:
 
 def _row(
     *, batch_id: int | None, kind: str, ref_id: int | None, chat_id: int | None, platform: str,
-    external_id: str, message: OutMessage, pin: bool, dedupe_key: str | None, now: datetime,
-    not_before: datetime | None,
+    sender: str, external_id: str, message: OutMessage, pin: bool, dedupe_key: str | None,
+    now: datetime, not_before: datetime | None,
 ) -> dict[str, Any]:
     return {
         "batch_id": batch_id, "kind": kind, "ref_id": ref_id, "chat_id": chat_id,
-        "platform": platform, "chat_external_id": external_id, "payload": serialize(message),
+        "platform": platform, "sender": sender, "chat_external_id": external_id,
+        "payload": serialize(message),
         "pin": pin, "dedupe_key": dedupe_key, "status": PENDING, "attempts": 0,
         "next_attempt_at": max(now, not_before) if not_before else now, "message_ids": [],
         "created_at": now,
@@ -166,7 +171,9 @@ async def fan_out(
             continue
         seen.add(chat.id)
         values.append(_row(batch_id=batch.id, kind=kind, ref_id=ref_id, chat_id=chat.id,
-                           platform=chat.platform, external_id=chat.external_id,
+                           platform=chat.platform,
+                           sender=services.scope_of(chat.platform, chat.bot),
+                           external_id=chat.external_id,
                            message=render(chat), pin=pin, dedupe_key=dedupe_key, now=now,
                            not_before=not_before))
     if dedupe_key is None:
@@ -204,9 +211,12 @@ async def enqueue(
         chat = (await session.exec(select(Chat).where(
             Chat.platform == platform, Chat.external_id == chat_external_id))).first()
         chat_id = chat.id if chat is not None else None
+    else:
+        chat = await session.get(Chat, chat_id)
     insert = _insert(session)
     stmt = insert(OutboxItem).values(**_row(
         batch_id=None, kind=kind, ref_id=ref_id, chat_id=chat_id, platform=platform,
+        sender=services.scope_of(platform, chat.bot if chat is not None else None),
         external_id=chat_external_id, message=message, pin=False, dedupe_key=dedupe_key,
         now=services.clock.now(), not_before=not_before))
     if dedupe_key is not None:
@@ -252,7 +262,7 @@ async def find_sent(
 async def platform_paused_until(
     session: AsyncSession, platform: str, now: datetime
 ) -> datetime | None:
-    """When a paused platform resumes, or None when it is not paused."""
+    """When a paused bot (``platform`` = its sender scope) resumes, or None if not paused."""
     pause = await session.get(PlatformPause, platform)
     if pause is None or pause.paused_until <= now:
         return None
@@ -270,7 +280,7 @@ def next_month_start(now: datetime) -> datetime:
 
 
 class Outbox:
-    """The delivery worker: one task per running platform; ``wake()`` after new rows."""
+    """The delivery worker: one task per running bot; ``wake()`` after new rows."""
 
     def __init__(
         self,
@@ -287,7 +297,8 @@ class Outbox:
     ) -> None:
         self.services = services
         self.poll_interval = poll_interval
-        self.limits = dict(limits or {})  # overrides of the messengers' flood_limits
+        # overrides of the messengers' flood_limits, by sender scope or by platform
+        self.limits = dict(limits or {})
         self.lease = timedelta(seconds=lease_seconds)
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -302,13 +313,12 @@ class Outbox:
         self.dead_check_interval = 2.0
 
     async def start(self) -> None:
-        """Recover rows left ``sending`` by a crash and start one worker per platform."""
-        for platform, messenger in self.services.messengers.items():
-            worker = PlatformWorker(self, platform.value, messenger)
-            self.workers[platform.value] = worker
+        """Recover rows left ``sending`` by a crash and start one worker per bot."""
+        for bot in self.services.running_bots():
+            worker = PlatformWorker(self, bot.platform.value, bot.messenger, scope=bot.scope)
+            self.workers[bot.scope] = worker
             await worker.recover(on_start=True)
-            self._tasks.append(asyncio.create_task(worker.run(),
-                                                   name=f"outbox-{platform.value}"))
+            self._tasks.append(asyncio.create_task(worker.run(), name=f"outbox-{bot.scope}"))
 
     def wake(self) -> None:
         """New rows may be due: stop waiting (safe to call any time, even before commit)."""
@@ -348,12 +358,12 @@ class Outbox:
                 async with self.services.db.session() as session:
                     now = self.services.clock.now()
                     busy = 0
-                    for platform in self.workers:
-                        if await platform_paused_until(session, platform, now):
+                    for scope in self.workers:
+                        if await platform_paused_until(session, scope, now):
                             continue
                         busy += (await session.exec(select(func.count()).select_from(
                             OutboxItem).where(
-                            OutboxItem.platform == platform,
+                            OutboxItem.sender == scope,
                             col(OutboxItem.status).in_((PENDING, SENDING)),
                             col(OutboxItem.next_attempt_at) <= now))).one()
                 if not busy and not any(w.active for w in self.workers.values()):
@@ -362,15 +372,18 @@ class Outbox:
 
 
 class PlatformWorker:
-    """Drains one platform's rows in order under its limits."""
+    """Drains one bot's rows (``sender == scope``) in order under its limits."""
 
-    def __init__(self, outbox: Outbox, platform: str, messenger: Messenger) -> None:
+    def __init__(self, outbox: Outbox, platform: str, messenger: Messenger, *,
+                 scope: str | None = None) -> None:
         self.outbox = outbox
         self.services = outbox.services
         self.platform = platform
+        self.scope = scope or platform  # the bot's sender scope (RunningBot.scope)
         self.messenger = messenger
         self.clock = self.services.clock
-        limits = outbox.limits.get(platform) or messenger.capabilities.flood_limits
+        limits = (outbox.limits.get(self.scope) or outbox.limits.get(platform)
+                  or messenger.capabilities.flood_limits)
         self.limiter = RateLimiter(limits or NO_LIMITS, self.clock)
         # PostgreSQL: several processes drain the outbox, so the platform's budgets live in
         # the database (bot/sharedrate.py), spent in the claiming transaction.  The in-memory
@@ -401,7 +414,7 @@ class PlatformWorker:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("outbox %s: unexpected error; retrying in %.0fs", self.platform,
+                log.exception("outbox %s: unexpected error; retrying in %.0fs", self.scope,
                               self.outbox.poll_interval)
                 delay = self.outbox.poll_interval
             finally:
@@ -477,7 +490,7 @@ class PlatformWorker:
                 self._dead_checked = now
                 await self._reclaim_dead(session, now)
             stmt = select(OutboxItem).where(
-                OutboxItem.platform == self.platform, OutboxItem.status == PENDING,
+                OutboxItem.sender == self.scope, OutboxItem.status == PENDING,
                 col(OutboxItem.next_attempt_at) <= now,
             ).order_by(col(OutboxItem.id)).limit(16)
             if not db.is_sqlite:
@@ -501,8 +514,8 @@ class PlatformWorker:
                 if wait == 0 and self.shared:
                     wait, key = await sharedrate.acquire(session, self._rules(item), now, units,
                                                          clock=self.clock)
-                    if key == self.platform:
-                        return max(wait, 0.01)  # the whole platform's budget is spent
+                    if key == self.scope:
+                        return max(wait, 0.01)  # the whole bot's budget is spent
                 if wait > 0:
                     best_wait = min(best_wait, wait)
                     continue
@@ -516,7 +529,7 @@ class PlatformWorker:
 
     def _rules(self, item: OutboxItem) -> list[sharedrate.Rule]:
         """The shared budgets one send to ``item``'s chat spends."""
-        return sharedrate.rules_for(self.limiter.limits, self.platform, item.chat_external_id,
+        return sharedrate.rules_for(self.limiter.limits, self.scope, item.chat_external_id,
                                     is_group=self._is_group(item))
 
     async def _share_pause(self, key: str, seconds: float) -> None:
@@ -546,7 +559,7 @@ class PlatformWorker:
         """The platform pause, read from the DB at most once a second (other processes)."""
         if self._pause_checked is None or (now - self._pause_checked).total_seconds() >= 1 or (
                 self._paused_until is not None):
-            self._paused_until = await platform_paused_until(session, self.platform, now)
+            self._paused_until = await platform_paused_until(session, self.scope, now)
             self._pause_checked = now
         return self._paused_until
 
@@ -554,7 +567,7 @@ class PlatformWorker:
         """Nothing due: recover stale claims and say when the next retry is due."""
         await self.recover(session=session)
         nxt = (await session.exec(select(func.min(OutboxItem.next_attempt_at)).where(
-            OutboxItem.platform == self.platform, OutboxItem.status == PENDING))).one()
+            OutboxItem.sender == self.scope, OutboxItem.status == PENDING))).one()
         if nxt is None:
             return self.outbox.poll_interval
         if nxt.tzinfo is None:
@@ -564,12 +577,12 @@ class PlatformWorker:
     async def _reclaim_dead(self, session: AsyncSession, now: datetime) -> int:
         """Put back to pending the rows claimed by a process whose database session is gone."""
         result = await session.exec(update(OutboxItem).where(
-            col(OutboxItem.platform) == self.platform, col(OutboxItem.status) == SENDING,
+            col(OutboxItem.sender) == self.scope, col(OutboxItem.status) == SENDING,
             dead_claims_clause()).values(status=PENDING, next_attempt_at=now, claimed_by=None))
         count = max(0, result.rowcount or 0)
         if count:
             log.warning("outbox %s: %d message(s) claimed by a process that died will be sent "
-                        "again", self.platform, count)
+                        "again", self.scope, count)
         return count
 
     async def recover(self, *, on_start: bool = False, session: AsyncSession | None = None
@@ -578,7 +591,7 @@ class PlatformWorker:
         (one process), else those whose claim is older than the lease (a dead process)."""
         now = self.clock.now()
         stmt = update(OutboxItem).where(
-            col(OutboxItem.platform) == self.platform, col(OutboxItem.status) == SENDING)
+            col(OutboxItem.sender) == self.scope, col(OutboxItem.status) == SENDING)
         if not (on_start and self.services.db.is_sqlite):
             stmt = stmt.where(col(OutboxItem.claimed_at) < now - self.outbox.lease)
         stmt = stmt.values(status=PENDING, next_attempt_at=now)
@@ -590,7 +603,7 @@ class PlatformWorker:
         count = max(0, result.rowcount or 0)
         if count:
             log.warning("outbox %s: %d message(s) interrupted mid-send will be sent again",
-                        self.platform, count)
+                        self.scope, count)
         return count
 
     # -------------------------------------------------------------- sending
@@ -651,7 +664,7 @@ class PlatformWorker:
         try:
             return await self.messenger.pin(chat, message_id)
         except Exception as exc:
-            log.info("outbox %s: could not pin in %s: %s", self.platform, chat, exc)
+            log.info("outbox %s: could not pin in %s: %s", self.scope, chat, exc)
             return False
 
     async def _failed(self, item: OutboxItem, exc: SendError) -> None:
@@ -681,13 +694,13 @@ class PlatformWorker:
         scope = "chat"
         if self._sent_to_before(chat):
             self.limiter.pause_chat(chat, seconds)
-            await self._share_pause(f"{self.platform}:{chat}", seconds)
+            await self._share_pause(f"{self.scope}:{chat}", seconds)
         else:
             scope = "platform"
             self.limiter.pause_all(seconds)
-            await self._share_pause(self.platform, seconds)
+            await self._share_pause(self.scope, seconds)
         log.warning("outbox %s: rate limited sending to %s; pausing the %s for %.0fs",
-                    self.platform, chat, scope, seconds)
+                    self.scope, chat, scope, seconds)
         await self._reschedule(item, self.clock.now() + timedelta(seconds=seconds),
                                count=False)
 
@@ -705,11 +718,11 @@ class PlatformWorker:
         delay *= 0.5 + self.outbox.rng.random() / 2
         if item.attempts >= self.outbox.max_attempts:
             log.error("outbox %s: giving up on message %s to %s after %d attempts: %s",
-                      self.platform, item.id, item.chat_external_id, item.attempts, exc.detail)
+                      self.scope, item.id, item.chat_external_id, item.attempts, exc.detail)
             await self._fail_rows(item, "transient", exc.detail)
             return
         log.warning("outbox %s: temporary error sending to %s (%s); retrying in %.1fs",
-                    self.platform, item.chat_external_id, exc.detail[:200], delay)
+                    self.scope, item.chat_external_id, exc.detail[:200], delay)
         self.limiter.pause_all(delay)
         await self._reschedule(item, self.clock.now() + timedelta(seconds=delay), count=True)
 
@@ -730,14 +743,14 @@ class PlatformWorker:
             if row is not None:
                 row.status, row.next_attempt_at = PENDING, self.clock.now()
                 row.attempts = max(0, row.attempts - 1)
-        log.warning("outbox %s: group %s became supergroup %s; sending there", self.platform,
+        log.warning("outbox %s: group %s became supergroup %s; sending there", self.scope,
                     old_id, new_id)
 
     async def _on_permanent(self, item: OutboxItem, exc: SendError) -> None:
         code = exc.kind.value
         if exc.kind in (SendErrorKind.FORBIDDEN, SendErrorKind.NOT_FOUND):
             log.warning("outbox %s: chat %s is gone (%s: %s); marking it inactive",
-                        self.platform, item.chat_external_id, code, exc.detail[:200])
+                        self.scope, item.chat_external_id, code, exc.detail[:200])
             async with self.services.db.session() as session:
                 chat = await _chat_of(session, item)
                 if chat is not None:
@@ -745,7 +758,7 @@ class PlatformWorker:
             await self._fail_rows(item, code, exc.detail, whole_chat=True)
             return
         log.warning("outbox %s: message %s to %s refused (%s: %s); not retrying",
-                    self.platform, item.id, item.chat_external_id, code, exc.detail[:200])
+                    self.scope, item.id, item.chat_external_id, code, exc.detail[:200])
         await self._fail_rows(item, code, exc.detail)
 
     async def _fail_rows(self, item: OutboxItem, code: str, detail: str, *,
@@ -770,13 +783,13 @@ class PlatformWorker:
     async def _on_quota(self, item: OutboxItem, exc: SendError) -> None:
         now = self.clock.now()
         until = next_month_start(now)
-        log.error("outbox %s: platform quota exhausted (%s); pausing %s until %s",
-                  self.platform, exc.detail[:200], self.platform, until.isoformat())
+        log.error("outbox %s: quota exhausted (%s); pausing %s until %s",
+                  self.scope, exc.detail[:200], self.scope, until.isoformat())
         self._paused_until, self._pause_checked = until, now
         async with self.services.db.session() as session:
-            pause = await session.get(PlatformPause, self.platform)
+            pause = await session.get(PlatformPause, self.scope)
             if pause is None:
-                session.add(PlatformPause(platform=self.platform, paused_at=now,
+                session.add(PlatformPause(platform=self.scope, paused_at=now,
                                           paused_until=until, reason="quota"))
             else:
                 pause.paused_at, pause.paused_until, pause.reason = now, until, "quota"
@@ -785,9 +798,9 @@ class PlatformWorker:
                 row.status, row.next_attempt_at = PENDING, now
                 row.attempts = max(0, row.attempts - 1)
         async with self.services.db.session() as session:
-            await notify_paused(session, self.services, self.platform, now, until)
+            await notify_paused(session, self.services, self.scope, now, until)
             batch_ids = (await session.exec(select(OutboxItem.batch_id).where(
-                OutboxItem.platform == self.platform, OutboxItem.status == PENDING,
+                OutboxItem.sender == self.scope, OutboxItem.status == PENDING,
                 col(OutboxItem.batch_id).is_not(None)).distinct())).all()
         for batch_id in batch_ids:
             if batch_id is not None:
@@ -801,12 +814,12 @@ class PlatformWorker:
 
     async def _open_in_batch(self, session: AsyncSession, batch_id: int, now: datetime,
                              paused: set[str] | None = None) -> int:
-        """Rows of the batch that can still move (pending or sending, platform not paused)."""
+        """Rows of the batch that can still move (pending or sending, bot not paused)."""
         if paused is None:
             paused = await self._paused_platforms(session, now)
         return int((await session.exec(select(func.count()).select_from(OutboxItem).where(
             OutboxItem.batch_id == batch_id, col(OutboxItem.status).in_((PENDING, SENDING)),
-            col(OutboxItem.platform).not_in(paused or {""})))).one())
+            col(OutboxItem.sender).not_in(paused or {""})))).one())
 
     async def _settle(self, batch_id: int) -> None:
         """When no row of the batch can still move, close it and queue the author's report."""
@@ -874,7 +887,7 @@ async def render_report(
     i18n = services.i18n
     sent = [r for r in rows if r.status == SENT]
     failed = [r for r in rows if r.status == FAILED]
-    waiting = [r for r in rows if r.status in (PENDING, SENDING) and r.platform in paused]
+    waiting = [r for r in rows if r.status in (PENDING, SENDING) and r.sender in paused]
     names: dict[int, str] = {}
     for r in failed + waiting + [r for r in sent if r.pinned is False]:
         if r.chat_id is not None and r.chat_id not in names:
@@ -903,52 +916,83 @@ async def render_report(
 async def notify_paused(
     session: AsyncSession, services: Services, platform: str, now: datetime, until: datetime
 ) -> int:
-    """Tell the officials of villages with waiting rows on ``platform`` — once per pause, on
-    their other chats — that sending there has stopped.  Returns the number queued."""
+    """Tell the officials of villages with waiting rows on the paused bot (``platform`` = its
+    sender scope) — once per pause, on their chats with other bots — that it stopped sending.
+    Where the platform runs several bots the warning names the paused one.  Returns the number
+    queued."""
     from bot.db.villages import official_chats
 
+    scope = platform
     village_ids = (await session.exec(select(Chat.village_id).join(
         OutboxItem, col(OutboxItem.chat_id) == col(Chat.id)).where(
-        OutboxItem.platform == platform, OutboxItem.status == PENDING).distinct())).all()
+        OutboxItem.sender == scope, OutboxItem.status == PENDING).distinct())).all()
     targets: dict[int, Chat] = {}
+
+    def elsewhere(chat: Chat) -> bool:
+        return services.scope_of(chat.platform, chat.bot) != scope
+
     for village_id in village_ids:
         for chat in await official_chats(session, village_id):
-            if chat.platform != platform and chat.id is not None:
+            if elsewhere(chat) and chat.id is not None:
                 targets.setdefault(chat.id, chat)
     authors = (await session.exec(select(OutboxBatch).join(
         OutboxItem, col(OutboxItem.batch_id) == col(OutboxBatch.id)).where(
-        OutboxItem.platform == platform, OutboxItem.status == PENDING,
+        OutboxItem.sender == scope, OutboxItem.status == PENDING,
         col(OutboxBatch.report_chat).is_not(None)).distinct())).all()
     for batch in authors:
-        if batch.report_platform and batch.report_platform != platform:
+        if batch.report_platform:
             reporter = (await session.exec(select(Chat).where(
                 Chat.platform == batch.report_platform,
                 Chat.external_id == batch.report_chat))).first()
-            if reporter is not None and reporter.id is not None:
+            if reporter is not None and reporter.id is not None and elsewhere(reporter):
                 targets.setdefault(reporter.id, reporter)
     if not targets:
-        log.warning("outbox %s: paused, and no official can be told on another platform",
-                    platform)
+        log.warning("outbox %s: paused, and no official can be told through another bot",
+                    scope)
         return 0
     i18n = services.i18n
     local_until = until.astimezone(services.settings.tz)
+    bot = services.bot_of(scope)
+    base = bot.platform.value if bot is not None else scope.partition(":")[0]
+    named = bot is not None and sum(
+        1 for b in services.running_bots() if b.platform is bot.platform) > 1
 
     def render(chat: Chat) -> OutMessage:
         loc = chat.locale or services.settings.default_locale
-        return OutMessage(text=i18n.t(loc, "outbox-paused-quota",
-                                      platform=i18n.t(loc, "outbox-platform-" + platform),
+        name = i18n.t(loc, "outbox-platform-" + base)
+        if named and bot is not None:
+            return OutMessage(text=i18n.t(loc, "outbox-paused-quota-bot", platform=name,
+                                          bot=bot.name, until=local_until.strftime("%d/%m/%Y")))
+        return OutMessage(text=i18n.t(loc, "outbox-paused-quota", platform=name,
                                       until=local_until.strftime("%d/%m/%Y")))
 
     await fan_out(session, services, list(targets.values()), render, kind=PAUSE_KIND,
-                  dedupe_key=f"pause:{platform}:{now.astimezone(VN_TZ):%Y-%m}")
+                  dedupe_key=f"pause:{scope}:{now.astimezone(VN_TZ):%Y-%m}")
     return len(targets)
 
 
 async def resume_platform(session: AsyncSession, services: Services, platform: str) -> bool:
-    """Lift a platform pause (e.g. after the Zalo quota was raised); True if one was lifted."""
+    """Lift a bot's pause (``platform`` = its sender scope: ``zalo`` for the first Zalo bot,
+    ``zalo:<bot id>`` for the others), e.g. after its quota was raised; True if one was."""
     pause = await session.get(PlatformPause, platform)
     if pause is None:
         return False
     await session.delete(pause)
     _wake_after_commit(session, services)
+    return True
+
+
+async def rebind_chat(
+    session: AsyncSession, services: Services, chat: Chat, bot: str | None
+) -> bool:
+    """Give ``chat`` to another bot of its platform (``/ketnoi`` through that bot); the rows
+    still waiting for it move to that bot too.  True when it changed."""
+    if bot is None or chat.bot == bot:
+        return False
+    chat.bot = bot
+    if chat.id is not None:
+        await session.exec(update(OutboxItem).where(
+            col(OutboxItem.chat_id) == chat.id, col(OutboxItem.status) == PENDING,
+        ).values(sender=services.scope_of(chat.platform, bot)))
+        _wake_after_commit(session, services)
     return True

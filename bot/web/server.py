@@ -67,15 +67,23 @@ class WebServer:
         self.app = web.Application(client_max_size=services.settings.max_photo_bytes + 1_000_000)
         self.webhooks: dict[str, Webhook] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        # platform name -> "is its polling loop running?" (only platforms that poll)
+        # bot scope (platform name, or platform:<bot id> for a platform's further bots) ->
+        # "is its polling loop running?" (only bots that poll)
         self.polling: dict[str, Callable[[], bool]] = {}
         self.app.on_response_prepare.append(_security_headers)
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
         self.app.router.add_get("/healthz", self.healthz)
         self.app.router.add_post("/webhook/{platform}", self.webhook)
+        self.app.router.add_post("/webhook/{platform}/{bot}", self.webhook)
         self.app.router.add_get("/media/{name}", self.media_file)
         metrics_route.setup(self.app, services)
+        services.metrics.before_scrape(self._polling_gauge)
+
+    def _polling_gauge(self) -> None:
+        """villagebot_polling_alive per polling bot, read at scrape time."""
+        for name, alive in self.polling.items():
+            self.services.metrics.polling_alive.labels(name).set(1 if alive() else 0)
 
     def add_feature_routes(self, routers: list[Router]) -> None:
         """Let features add their pages and feeds."""
@@ -100,12 +108,16 @@ class WebServer:
         return web.json_response(body, status=200 if healthy else 503)
 
     def add_webhook(self, platform: str, handler: Webhook) -> None:
-        """Serve ``POST /webhook/<platform>`` with ``handler`` (an adapter in webhook mode)."""
+        """Serve ``POST /webhook/<platform>`` with ``handler`` (an adapter in webhook mode);
+        ``platform`` may be ``<platform>/<bot>`` for a platform's further bots."""
         self.webhooks[platform] = handler
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
-        """A platform's webhook; 404 for a platform not in webhook mode."""
-        handler = self.webhooks.get(request.match_info["platform"])
+        """A bot's webhook; 404 for a platform or bot not in webhook mode."""
+        path = request.match_info["platform"]
+        if "bot" in request.match_info:
+            path = f"{path}/{request.match_info['bot']}"
+        handler = self.webhooks.get(path)
         if handler is None:
             raise web.HTTPNotFound()
         return await handler(request)

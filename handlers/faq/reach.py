@@ -44,6 +44,6 @@ async def ask_official_to_open_private_chat(ctx: Context) -> None:
     await repo.audit(ctx.session, now=ctx.now, action=ACTION, person_id=ctx.person.id,
                      village_id=ctx.village.id)
     await ctx.session.commit()  # remembered before it is said: told once, even after a crash
-    username = ctx.services.bot_usernames.get(ctx.msg.platform)
+    username = ctx.services.username_of(ctx.msg.platform, ctx.msg.chat.bot)
     await ctx.say("faq-open-private-chat", name=ctx.person.display_name or "",
                   count=len(waiting), bot=f"@{username}" if username else "bot")

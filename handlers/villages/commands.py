@@ -10,6 +10,7 @@ from bot.core.who import resolve_who
 from bot.db import repo
 from bot.db import villages as vl
 from bot.db.models import OfficialRole, Person, Village
+from bot.delivery.outbox import rebind_chat
 from bot.i18n import format_moment
 from bot.text.fold import fold
 from bot.text.numbers import parse_number
@@ -100,6 +101,8 @@ async def link_chat(ctx: Context) -> None:
     previous = chat.village_id
     chat.village_id, chat.tags = village.id, ",".join(tags)
     chat.active, chat.inactive_reason = True, None
+    # several bots on the platform: the group is served by the bot that got the command
+    await rebind_chat(ctx.session, ctx.services, chat, ctx.msg.chat.bot)
     await _audit(ctx, "ketnoi", f"{chat.platform}:{chat.external_id} → {village.code}"
                  + (f" #{' #'.join(tags)}" if tags else ""), village.id)
     tag_text = ", ".join(tags) if tags else ctx.t("ketnoi-no-tags")

@@ -13,3 +13,4 @@ outbox-platform-telegram = Telegram
 outbox-platform-zalo = Zalo
 outbox-platform-web = web chat
 outbox-paused-quota = The bot has used up this month's { $platform } message quota, so sending on { $platform } is paused until { $until }. Messages not yet sent will go out automatically when the quota renews.
+outbox-paused-quota-bot = The { $platform } bot "{ $bot }" has used up this month's message quota, so it stops sending until { $until }. Its groups get the messages not yet sent when the quota renews; the other bots keep sending.

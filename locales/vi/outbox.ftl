@@ -13,3 +13,4 @@ outbox-platform-telegram = Telegram
 outbox-platform-zalo = Zalo
 outbox-platform-web = trò chuyện web
 outbox-paused-quota = Bot đã dùng hết hạn mức tin nhắn { $platform } của tháng này nên tạm dừng gửi trên { $platform } đến ngày { $until }. Các tin chưa gửi được sẽ tự gửi tiếp khi có hạn mức mới.
+outbox-paused-quota-bot = Bot { $platform } “{ $bot }” đã dùng hết hạn mức tin nhắn của tháng này nên tạm dừng gửi đến ngày { $until }. Các nhóm của bot này sẽ nhận tin chưa gửi khi có hạn mức mới; các bot khác vẫn gửi bình thường.
