@@ -538,6 +538,8 @@ def table(results: list[Result], args: argparse.Namespace) -> list[str]:
                      f"| {r.burst_p99:.1f} | {r.paced_rate:.1f} | {r.paced_p50:.1f} "
                      f"| {r.paced_p99:.1f} | {r.paced_max:.1f} |")
     ours, others = results[0], results[1:]
+    if ours.name != "villagebot":
+        return lines
     lines.append("")
     for other in others:
         ratio = ours.burst_rate / other.burst_rate
@@ -577,6 +579,8 @@ async def run(args: argparse.Namespace) -> None:
         bots.remove("aiogram")
     if args.echo_aiohttp:
         bots.append("echo-aiohttp")
+    if args.bots:
+        bots = args.bots.split(",")
     runs: dict[str, list[Result]] = {which: [] for which in bots}
     steals: list[float] = []
     with tempfile.TemporaryDirectory(prefix="villagebench-") as tmp:
@@ -650,6 +654,8 @@ def main() -> None:
                         help="an existing PostgreSQL database to CREATE/DROP bench databases")
     parser.add_argument("--no-aiogram", action="store_true",
                         help="skip the aiogram echo bot (when aiogram is not installed)")
+    parser.add_argument("--bots", help="comma-separated subset, e.g. village (when profiling); "
+                        "of village, aiogram, echo, echo-aiohttp")
     args = parser.parse_args()
     args.load = tuple(round(x, 2) for x in os.getloadavg())
     PLAIN, STREAM = args.plain, args.stream

@@ -111,7 +111,11 @@ class Context:
         return sent
 
     def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
-        """Run ``action`` (a toast, a button edit) after the commit, in order with replies."""
+        """Run ``action`` (a toast, a button edit) after the commit, in order with replies.
+
+        The chat's next update may already be at work by then (bot/core/ordering.py): an
+        action sends and reads, it never writes to the database.
+        """
         self.held.append(action)
 
     async def send_held(self) -> None:
