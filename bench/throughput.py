@@ -656,10 +656,18 @@ def main() -> None:
                         help="skip the aiogram echo bot (when aiogram is not installed)")
     parser.add_argument("--bots", help="comma-separated subset, e.g. village (when profiling); "
                         "of village, aiogram, echo, echo-aiohttp")
+    parser.add_argument("--uvloop", action="store_true",
+                        help="run every bot on uvloop (the default is asyncio's own loop)")
     args = parser.parse_args()
     args.load = tuple(round(x, 2) for x in os.getloadavg())
     PLAIN, STREAM = args.plain, args.stream
-    asyncio.run(run(args))
+    if args.uvloop:
+        import uvloop
+
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(run(args))
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

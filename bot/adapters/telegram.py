@@ -648,7 +648,7 @@ class TelegramAdapter:
         if not self.webhook:
             # polling never redelivers: _poll confirms a batch's offset with its next call
             incoming = replace(incoming, may_redeliver=False)
-        self.order.submit(incoming.chat.id, lambda: self._handle(incoming))
+        self.order.submit(incoming.chat.id, incoming.sender.id, lambda: self._handle(incoming))
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Register our webhook URL with Telegram."""

@@ -150,7 +150,7 @@ class Pipeline:
             # say it only when it is saved: commit, then send what the handler said (the
             # chat's next update may start its work now; its replies wait for these)
             await session.commit()
-            await committed()
+            await committed(plain=ctx.only_replies)
             await ctx.send_held()
             return ctx
 
@@ -249,7 +249,7 @@ class Pipeline:
 
     async def _apologise(self, msg: IncomingMessage, messenger: Messenger,
                          key: str = "error-internal") -> None:
-        await committed()  # after the replies of the chat's earlier updates
+        await committed(plain=True)  # after the earlier replies to this sender
         try:
             text = self.services.i18n.t(self.services.settings.default_locale, key)
             await messenger.send(msg.chat.id, OutMessage(text=text))
