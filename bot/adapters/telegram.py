@@ -569,10 +569,15 @@ class TelegramAdapter:
 
     async def _get_updates(self, timeout: int) -> object:
         """One raw getUpdates call (JSON list, not parsed by PTB)."""
-        return await self.app.bot._post(
-            "getUpdates", {"offset": self._offset or None, "timeout": timeout,
-                           "allowed_updates": ALLOWED_UPDATES},
-            read_timeout=timeout + 10)
+        bot = self.app.bot
+        request = bot._request[0]  # PTB's getUpdates request object (pinned PTB 22.8)
+        params: dict[str, object] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+        if self._offset:
+            params["offset"] = self._offset
+        if isinstance(request, AiohttpRequest):  # JSON body as is: no PTB Bot._post per poll
+            return await request.post(f"{bot.base_url}/getUpdates",
+                                      request_data=JsonBody(params), read_timeout=timeout + 10)
+        return await bot._post("getUpdates", params, read_timeout=timeout + 10)
 
     async def _poll(self, max_backoff: float = 30.0) -> None:
         """Long-poll getUpdates; parse each update alone; back off on repeated errors."""
