@@ -1,8 +1,11 @@
 """Telegram through python-telegram-bot 22: inbound updates → IncomingMessage, outbound sends.
 
-PTB's Application is used without its JobQueue (the app owns the scheduler) and, in webhook
-mode, without its Updater (our aiohttp server receives the webhook).  The Bot API base URL is
-configurable for a self-hosted Bot API server and for the tests' fake server.
+PTB's Application is used without its JobQueue (the app owns the scheduler), without its
+Updater (our own getUpdates loop, or our aiohttp server for the webhook) and without its update
+queue and handlers: updates are decoded here (plain text messages straight from JSON, the rest
+by PTB) and run through ``bot.core.ordering.ChatOrder``.  PTB's Bot and request objects send.
+The Bot API base URL is configurable for a self-hosted Bot API server and for the tests' fake
+server.
 """
 
 from __future__ import annotations
@@ -708,7 +711,7 @@ class TelegramAdapter:
 
 
 async def webhook(request: web.Request, adapter: TelegramAdapter, secret: str) -> web.Response:
-    """``POST /webhook/telegram``: secret header, JSON update, queued for PTB."""
+    """``POST /webhook/telegram``: secret header, JSON update, queued for the pipeline."""
     if not secret_ok(request, "X-Telegram-Bot-Api-Secret-Token", secret):
         log.warning("Telegram webhook with a wrong or missing secret from %s", request.remote)
         return web.json_response({"ok": False}, status=403)
