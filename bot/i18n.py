@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # fluent.runtime (and Babel under it) are imported on the fir
 
 log = logging.getLogger(__name__)
 
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
+MEMO_SIZE = 8192  # formatted texts kept per Translator (emptied when full)
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SUPPORTED = ("vi", "en")
 
@@ -91,6 +93,9 @@ class Translator:
         # each language's catalogues (~4 MB parsed) and Babel locale data (~2 MB) are loaded
         # on its first message, not at start-up
         self._loaded: dict[str, FluentBundle] = {}
+        # (locale, key, args) → text: a bundle never changes once built, so formatting is a
+        # pure function of its inputs (Fluent costs ~20 µs a message; a /lich-hop list is 10)
+        self._memo: dict[tuple[object, ...], str] = {}
 
     def _bundle(self, lang: str) -> FluentBundle:
         bundle = self._loaded.get(lang)
@@ -117,6 +122,21 @@ class Translator:
 
     def t(self, locale: str | None, key: str, **args: object) -> str:
         """The message ``key`` in ``locale`` with named ``args``; the key itself if missing."""
+        if not all(type(v) in _PLAIN for v in args.values()):
+            return self._format(locale, key, args)[0]  # e.g. an object: its text may change
+        memo_key = (locale, key, *args.items())
+        found = self._memo.get(memo_key)
+        if found is not None:
+            return found
+        text, clean = self._format(locale, key, args)
+        if clean:  # only error-free texts, so every failure is still logged each time
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = text
+        return text
+
+    def _format(self, locale: str | None, key: str, args: dict[str, object]) -> tuple[str, bool]:
+        """(text, True when formatted without errors or fallbacks)."""
         lang = self.resolve(locale)
         for candidate in (lang, self.default):
             bundle = self._bundle(candidate)
@@ -127,9 +147,9 @@ class Translator:
                 text, errors = bundle.format_pattern(message.value, _fluent_args(args))
                 for err in errors:
                     log.warning("translation %s/%s: %s", candidate, key, err)
-                return str(text)
+                return str(text), not errors and candidate == lang
         log.warning("missing translation %s/%s", lang, key)
-        return key
+        return key, False
 
     def lines(self, locale: str | None, keys: Iterable[str], **args: object) -> str:
         """Several messages joined by newlines."""

@@ -90,3 +90,21 @@ def test_text_requests_are_utf8_json_not_percent_encoded() -> None:
     raw = body._value  # the encoded bytes aiohttp sends
     assert "Họp thôn tối nay".encode() in raw and b"%E1" not in raw
     assert json.loads(raw) == {"chat_id": 5, "text": "Họp thôn tối nay"}
+
+
+async def test_proxy_from_the_environment_is_still_honoured(monkeypatch) -> None:
+    """trust_env is off (it cost two thread hops per request); HTTPS_PROXY / NO_PROXY are read
+    once per origin instead, with the same meaning."""
+    from yarl import URL
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:pw@proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "local.example")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        proxy, proxy_auth, _auth = request._route(URL("https://api.telegram.org/bot1/getMe"))
+        assert proxy == URL("http://proxy.example:3128")
+        assert proxy_auth is not None and proxy_auth.login == "user"
+        assert request._route(URL("https://local.example/bot1/getMe"))[0] is None
+    finally:
+        await request.shutdown()

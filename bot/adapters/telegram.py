@@ -1,8 +1,11 @@
 """Telegram through python-telegram-bot 22: inbound updates → IncomingMessage, outbound sends.
 
-PTB's Application is used without its JobQueue (the app owns the scheduler) and, in webhook
-mode, without its Updater (our aiohttp server receives the webhook).  The Bot API base URL is
-configurable for a self-hosted Bot API server and for the tests' fake server.
+PTB's Application is used without its JobQueue (the app owns the scheduler), without its
+Updater (our own getUpdates loop, or our aiohttp server for the webhook) and without its update
+queue and handlers: updates are decoded here (plain text messages straight from JSON, the rest
+by PTB) and run through ``bot.core.ordering.ChatOrder``.  PTB's Bot and request objects send.
+The Bot API base URL is configurable for a self-hosted Bot API server and for the tests' fake
+server.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from aiohttp import web
 from telegram import (
@@ -45,12 +48,12 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # pinned PTB 22.8
 
 from bot.adapters import Host
-from bot.adapters.telegram_http import AiohttpRequest
+from bot.adapters.telegram_http import AiohttpRequest, JsonBody
 from bot.config import ConfigError
 from bot.core.events import (
     Attachment,
@@ -69,6 +72,7 @@ from bot.core.messenger import (
     SendErrorKind,
     SentRef,
 )
+from bot.core.ordering import ChatOrder
 from bot.delivery.ratelimit import TELEGRAM_LIMITS
 from bot.text.split import split_text
 from bot.web.server import json_body, secret_ok
@@ -82,6 +86,8 @@ TELEGRAM_CAPS = Capabilities(max_text=4096, buttons=True, pin=True, edit=True, v
 CAPABILITIES = TELEGRAM_CAPS  # what bot.adapters.capabilities_of answers
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+MAX_PENDING = 256  # updates accepted and not yet handled before _poll waits
+STOP_GRACE = 10.0  # seconds stop() lets accepted updates finish
 Dispatch = Callable[[IncomingMessage], Awaitable[object]]
 
 
@@ -219,12 +225,14 @@ class TelegramMessenger:
         when only its id is needed (that parsing cost more than the rest of a reply)."""
         params: dict[str, object] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
         if markup is not None:
-            params["reply_markup"] = markup
+            params["reply_markup"] = markup.to_dict()
         if silent:
             params["disable_notification"] = True
         if reply_to is not None:
             params["reply_parameters"] = {"message_id": reply_to}
-        data = RequestData([RequestParameter.from_input(k, v) for k, v in params.items()])
+        data: RequestData = (JsonBody(params) if isinstance(self.bot.request, AiohttpRequest)
+                             else RequestData([RequestParameter.from_input(k, v)
+                                               for k, v in params.items()]))
         result = await self.bot.request.post(f"{self.bot.base_url}/sendMessage",
                                              request_data=data)
         return str(result["message_id"])  # type: ignore[index,call-overload]
@@ -331,6 +339,61 @@ def parse_update(data: dict[str, Any], bot: Bot) -> Update:
             _int(getattr(part, "message_id", None) if isinstance(part, Message) else part.id,
                  "id")
     return update
+
+
+# The common update, a plain text message, decoded straight from the JSON dict.  Only shapes
+# whose every field is understood here are taken (anything else goes through PTB's
+# ``Update.de_json`` and :func:`to_incoming`, which give the same IncomingMessage for these):
+# tests/test_telegram_decode.py holds the two paths to the same answers.
+_LEAN_MESSAGE = frozenset({"message_id", "from", "chat", "date", "text", "entities"})
+_LEAN_USER = frozenset({"id", "is_bot", "first_name", "last_name", "username", "language_code",
+                        "is_premium"})
+_LEAN_CHAT = frozenset({"id", "type", "title", "username", "first_name", "last_name"})
+_ENTITY = frozenset({"type", "offset", "length"})
+
+
+def _plain_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def decode_lean(raw: dict[str, Any], bot_username: str | None) -> IncomingMessage | None:
+    """A plain text message as an IncomingMessage, or None: not this shape, use PTB."""
+    if len(raw) != 2 or "message" not in raw:
+        return None
+    message = raw["message"]
+    if not isinstance(message, dict) or not message.keys() <= _LEAN_MESSAGE:
+        return None
+    chat, user = message.get("chat"), message.get("from")
+    message_id, date = message.get("message_id"), message.get("date")
+    if not (isinstance(chat, dict) and isinstance(user, dict) and _plain_int(message_id)
+            and _plain_int(date) and date > 0 and chat.keys() <= _LEAN_CHAT
+            and user.keys() <= _LEAN_USER and _plain_int(chat.get("id"))
+            and isinstance(chat.get("type"), str) and _plain_int(user.get("id"))
+            and "is_bot" in user and "first_name" in user):
+        return None
+    entities = message.get("entities")
+    if entities is not None and not (isinstance(entities, list) and all(
+            isinstance(e, dict) and e.keys() == _ENTITY for e in entities)):
+        return None
+    try:
+        when = datetime.fromtimestamp(date, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    text = _str(message.get("text")) or ""
+    chat_type = chat["type"]
+    title = _str(chat.get("title")) or " ".join(
+        n for n in (_str(chat.get("first_name")), _str(chat.get("last_name"))) if n) or None
+    addressed = chat_type == "private" or bool(
+        bot_username and f"@{bot_username.lower()}" in text.lower())
+    return IncomingMessage(
+        chat=ChatRef(platform=Platform.TELEGRAM, id=str(chat["id"]),
+                     is_group=chat_type != "private", title=title),
+        sender=UserRef(platform=Platform.TELEGRAM, id=str(user["id"]), name=" ".join(
+            n for n in (_str(user.get("first_name")), _str(user.get("last_name"))) if n),
+                       username=_str(user.get("username")), is_bot=user["is_bot"] is True),
+        text=text, message_id=str(message_id),
+        date=when, addressed=addressed,
+        user_locale=_str(user.get("language_code")))
 
 
 def _int(value: object, what: str) -> int:
@@ -440,45 +503,6 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
     return ()
 
 
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Process updates of different chats concurrently, and each chat's updates in order.
-
-    PTB starts one task per update in arrival order; a FIFO lock per chat keeps an official's
-    ``/announce`` before their ``/xacnhan`` while other chats' updates overlap the network and
-    database waits.
-    """
-
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
-        self._queues: dict[object, tuple[asyncio.Lock, list[int]]] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        """Await ``coroutine`` once the update's chat has no earlier update in flight."""
-        key = _chat_key(update)
-        lock, users = self._queues.setdefault(key, (asyncio.Lock(), [0]))
-        users[0] += 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            users[0] -= 1
-            if users[0] == 0:
-                del self._queues[key]
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
-
-
-def _chat_key(update: object) -> object:
-    """The chat an update belongs to (updates without a chat share one queue)."""
-    if isinstance(update, Update) and update.effective_chat is not None:
-        return update.effective_chat.id
-    return None
-
-
 class TelegramAdapter:
     """Runs PTB (polling, or webhook through our server) and feeds the pipeline."""
 
@@ -503,7 +527,6 @@ class TelegramAdapter:
             .request(AiohttpRequest(connect_timeout=10, read_timeout=20, write_timeout=20))
             .get_updates_request(AiohttpRequest(connection_pool_size=1, connect_timeout=10,
                                                 read_timeout=poll_timeout + 10))
-            .concurrent_updates(PerChatUpdateProcessor(concurrent_updates))
         )
         # no PTB Updater: our own getUpdates loop (_poll) parses each update on its own, so one
         # malformed update is skipped (and confirmed) instead of failing its whole batch forever
@@ -511,7 +534,9 @@ class TelegramAdapter:
         self.app = builder.build()
         self.polling_task: asyncio.Task[None] | None = None
         self._offset = 0
-        self.app.add_handler(TypeHandler(Update, self._on_update))
+        # updates go from _poll / feed straight to the pipeline, not through PTB's queue and
+        # handlers: different chats concurrently, each chat in order (bot/core/ordering.py)
+        self.order = ChatOrder(concurrent_updates)
         self.messenger = TelegramMessenger(self.app.bot)
 
     @property
@@ -547,10 +572,15 @@ class TelegramAdapter:
 
     async def _get_updates(self, timeout: int) -> object:
         """One raw getUpdates call (JSON list, not parsed by PTB)."""
-        return await self.app.bot._post(
-            "getUpdates", {"offset": self._offset or None, "timeout": timeout,
-                           "allowed_updates": ALLOWED_UPDATES},
-            read_timeout=timeout + 10)
+        bot = self.app.bot
+        request = bot._request[0]  # PTB's getUpdates request object (pinned PTB 22.8)
+        params: dict[str, object] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+        if self._offset:
+            params["offset"] = self._offset
+        if isinstance(request, AiohttpRequest):  # JSON body as is: no PTB Bot._post per poll
+            return await request.post(f"{bot.base_url}/getUpdates",
+                                      request_data=JsonBody(params), read_timeout=timeout + 10)
+        return await bot._post("getUpdates", params, read_timeout=timeout + 10)
 
     async def _poll(self, max_backoff: float = 30.0) -> None:
         """Long-poll getUpdates; parse each update alone; back off on repeated errors."""
@@ -579,12 +609,13 @@ class TelegramAdapter:
                 continue
             backoff = 1.0
             for raw in batch:
-                update = self._parse(raw)
-                if update is not None:
-                    await self.app.update_queue.put(update)
+                incoming = self._parse(raw)
+                if incoming is not None:
+                    self._submit(incoming)
+            await self.order.room(MAX_PENDING)  # back-pressure: fetch more when these ran
 
-    def _parse(self, raw: object) -> Update | None:
-        """Advance the offset past ``raw`` and parse it; None (logged once) when malformed."""
+    def _parse(self, raw: object) -> IncomingMessage | None:
+        """Advance the offset past ``raw`` and decode it; None (logged once) when malformed."""
         if not isinstance(raw, dict):
             log.warning("skipped a Telegram update without an update_id")
             return None
@@ -594,11 +625,38 @@ class TelegramAdapter:
         else:
             log.warning("skipped a Telegram update without an update_id")
             return None
+        lean = decode_lean(raw, self.app.bot.username)
+        if lean is not None:
+            return lean
         try:
-            return parse_update(raw, self.app.bot)
+            update = parse_update(raw, self.app.bot)
         except Exception as exc:
             log.warning("skipped malformed Telegram update %s: %r", update_id, exc)
             return None
+        return self._incoming(update)
+
+    def _decode(self, raw: dict[str, Any]) -> IncomingMessage | None:
+        """The lean decoder for plain text messages, PTB for everything else."""
+        lean = decode_lean(raw, self.app.bot.username)
+        if lean is not None:
+            return lean
+        return self._incoming(parse_update(raw, self.app.bot))
+
+    def _incoming(self, update: Update) -> IncomingMessage | None:
+        """A parsed PTB update as an IncomingMessage; None when ignored or malformed."""
+        if update.my_chat_member is not None:
+            return None
+        try:
+            return to_incoming(update, self.app.bot.id, self.app.bot.username)
+        except Exception as exc:
+            log.warning("skipped malformed Telegram update %s: %r", update.update_id, exc)
+            return None
+
+    def _submit(self, incoming: IncomingMessage) -> None:
+        if not self.webhook:
+            # polling never redelivers: _poll confirms a batch's offset with its next call
+            incoming = replace(incoming, may_redeliver=False)
+        self.order.submit(incoming.chat.id, incoming.sender.id, lambda: self._handle(incoming))
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Register our webhook URL with Telegram."""
@@ -621,25 +679,15 @@ class TelegramAdapter:
             log.warning("setMyCommands failed: %s", exc)
 
     async def feed(self, data: dict[str, Any]) -> None:
-        """Queue a webhook update body (already JSON-decoded) for processing."""
-        update = parse_update(data, self.app.bot)
-        await self.app.update_queue.put(update)
+        """Queue a webhook update body (already JSON-decoded) for processing.
 
-    async def _on_update(self, update: object, _context: object) -> None:
-        if not isinstance(update, Update):
-            return
-        if update.my_chat_member is not None:
-            return
-        try:
-            incoming = to_incoming(update, self.app.bot.id, self.app.bot.username)
-        except Exception as exc:
-            log.warning("skipped malformed Telegram update %s: %r", update.update_id, exc)
-            return
-        if incoming is None:
-            return
-        if not self.webhook:
-            # polling never redelivers: _poll confirms a batch's offset with its next call
-            incoming = replace(incoming, may_redeliver=False)
+        Raises when PTB cannot parse it (the webhook answers 400)."""
+        incoming = self._decode(data)
+        if incoming is not None:
+            self._submit(incoming)
+
+    async def _handle(self, incoming: IncomingMessage) -> None:
+        """One update through the pipeline (then the button's spinner stopped if need be)."""
         await self._dispatch(incoming, self.messenger)
         if incoming.callback_id and not self.messenger.take_answered(incoming.callback_id):
             await self.messenger.answer_button(incoming.callback_id)
@@ -654,6 +702,7 @@ class TelegramAdapter:
                 if self._offset:  # confirm what was fetched, so a restart does not refetch it
                     with contextlib.suppress(Exception):
                         await self._get_updates(0)
+            await self.order.drain(STOP_GRACE)  # like PTB's stop: let accepted updates finish
             if self.app.running:
                 await self.app.stop()
             await self.app.shutdown()
@@ -662,7 +711,7 @@ class TelegramAdapter:
 
 
 async def webhook(request: web.Request, adapter: TelegramAdapter, secret: str) -> web.Response:
-    """``POST /webhook/telegram``: secret header, JSON update, queued for PTB."""
+    """``POST /webhook/telegram``: secret header, JSON update, queued for the pipeline."""
     if not secret_ok(request, "X-Telegram-Bot-Api-Secret-Token", secret):
         log.warning("Telegram webhook with a wrong or missing secret from %s", request.remote)
         return web.json_response({"ok": False}, status=403)

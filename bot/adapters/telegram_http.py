@@ -8,16 +8,34 @@ updates/s of PTB's httpx default on a quiet host, and the same CPU per update on
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
+import orjson
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import JSONDict
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 # what PTB passes for a timeout: a value, None (no timeout) or "use the default"
 Timeout = float | DefaultValue[float] | DefaultValue[None] | None
+# per origin: (proxy, proxy auth, netrc auth) as aiohttp's trust_env would find them
+_Route = tuple[URL | None, aiohttp.BasicAuth | None, aiohttp.BasicAuth | None]
+
+
+class JsonBody(RequestData):  # type: ignore[misc]  # final only to type checkers
+    """A request whose JSON body is already encoded (the reply path: orjson, no PTB
+    ``RequestParameter`` per field); only :class:`AiohttpRequest` sends it."""
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.body = orjson.dumps(params)
+
 
 class AiohttpRequest(BaseRequest):
     """A :class:`BaseRequest` on one :class:`aiohttp.ClientSession` (keep-alive pool)."""
@@ -39,6 +57,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._routes: dict[tuple[str, str | None, int | None], _Route] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -51,9 +70,11 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
-                # like httpx: HTTPS_PROXY / NO_PROXY from the environment are honoured (a
-                # proxy is how some deployments reach Telegram)
-                trust_env=True,
+                # like httpx: HTTPS_PROXY / NO_PROXY (and ~/.netrc) from the environment are
+                # honoured (a proxy is how some deployments reach Telegram) — looked up once
+                # per origin in _route, not by aiohttp's trust_env, which reads them on a
+                # worker thread for every request (two thread hops per reply)
+                trust_env=False,
                 # PTB reads the status and decodes JSON itself; never raise on 4xx/5xx here
                 raise_for_status=False)
 
@@ -93,14 +114,46 @@ class AiohttpRequest(BaseRequest):
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect, sock_read=read)
         body = _body(request_data, files)
+        target = URL(url)
+        route = self._routes.get((target.scheme, target.host, target.port))
+        if route is None:
+            route = await asyncio.to_thread(self._route, target)
+        proxy, proxy_auth, auth = route
         try:
-            async with self._session.request(method, url, data=body,
-                                              timeout=timeout) as response:
+            async with self._session.request(method, target, data=body, timeout=timeout,
+                                              proxy=proxy, proxy_auth=proxy_auth,
+                                              auth=auth) as response:
                 return response.status, await response.read()
         except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+
+    def _route(self, url: URL) -> _Route:
+        """Proxy and credentials for ``url``'s origin from the environment (once per origin)."""
+        try:
+            proxy, proxy_auth = get_env_proxy_for_url(url)
+        except LookupError:
+            proxy, proxy_auth = None, None
+        auth = None
+        if url.host is not None and self._session is not None:
+            auth = self._session._get_netrc_auth(url.host)
+        route = (proxy, proxy_auth, auth)
+        self._routes[(url.scheme, url.host, url.port)] = route
+        return route
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """orjson (~5× the standard library); PTB's own parser, with its errors, when orjson
+        refuses (invalid UTF-8 PTB replaces, NaN, huge integers, broken JSON)."""
+        try:
+            parsed = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return BaseRequest.parse_json_payload(payload)
+        if not isinstance(parsed, dict):
+            return BaseRequest.parse_json_payload(payload)
+        return parsed
 
 
 def _body(request_data: RequestData | None,
@@ -112,6 +165,8 @@ def _body(request_data: RequestData | None,
     """
     if request_data is None:
         return None
+    if isinstance(request_data, JsonBody):
+        return aiohttp.BytesPayload(request_data.body, content_type="application/json")
     if not files:
         return aiohttp.BytesPayload(
             json.dumps(request_data.parameters, ensure_ascii=False).encode(),

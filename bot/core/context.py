@@ -45,6 +45,7 @@ class Context:
     replies: list[SentRef] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     held: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    only_replies: bool = True  # nothing but replies queued (no after-commit action)
 
     def t(self, key: str, **args: object) -> str:
         """Translate ``key`` in this chat's language."""
@@ -111,7 +112,12 @@ class Context:
         return sent
 
     def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
-        """Run ``action`` (a toast, a button edit) after the commit, in order with replies."""
+        """Run ``action`` (a toast, a button edit) after the commit, in order with replies.
+
+        The chat's next update may already be at work by then (bot/core/ordering.py): an
+        action sends and reads, it never writes to the database.
+        """
+        self.only_replies = False
         self.held.append(action)
 
     async def send_held(self) -> None:

@@ -19,6 +19,7 @@ from bot.core.commands import match_words, parse_command
 from bot.core.context import Context
 from bot.core.events import IncomingMessage
 from bot.core.messenger import Messenger, OutMessage, SendError
+from bot.core.ordering import committed
 from bot.core.roles import extra_official
 from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
@@ -146,8 +147,10 @@ class Pipeline:
             if village is None:
                 ctx.village = await self._village(ctx)
             await self._route(ctx)
-            # say it only when it is saved: commit, then send what the handler said
+            # say it only when it is saved: commit, then send what the handler said (the
+            # chat's next update may start its work now; its replies wait for these)
             await session.commit()
+            await committed(plain=ctx.only_replies)
             await ctx.send_held()
             return ctx
 
@@ -246,6 +249,7 @@ class Pipeline:
 
     async def _apologise(self, msg: IncomingMessage, messenger: Messenger,
                          key: str = "error-internal") -> None:
+        await committed(plain=True)  # after the earlier replies to this sender
         try:
             text = self.services.i18n.t(self.services.settings.default_locale, key)
             await messenger.send(msg.chat.id, OutMessage(text=text))

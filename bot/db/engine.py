@@ -99,7 +99,10 @@ class Database:
         async with self._sessions() as session:
             try:
                 yield session
-                await session.commit()
+                # no transaction → nothing pending (add, merge and execute all begin one):
+                # skip the commit, which would begin and end an empty one
+                if session.in_transaction():
+                    await session.commit()
             except BaseException:
                 await session.rollback()
                 raise

@@ -159,13 +159,20 @@ async def mark_seen(
     session: AsyncSession, platform: str, chat_id: str, message_id: str, now: datetime
 ) -> bool:
     """Record an inbound message id; False if it was already handled (a redelivery)."""
-    values = {"platform": platform, "chat_external_id": chat_id, "message_id": message_id,
-              "seen_at": now}
     dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(SeenMessage).values(**values).on_conflict_do_nothing()
-    result = await session.exec(stmt)
+    connection = await session.connection()  # Core, not ORM bulk insert: rowcount counts
+    result = await connection.execute(_SEEN[dialect == "postgresql"], {
+        "platform": platform, "chat_external_id": chat_id, "message_id": message_id,
+        "seen_at": now})
     return bool(result.rowcount)
+
+
+# (SQLite, PostgreSQL): built once, bound per call (the hot write of every webhook update)
+_SEEN = tuple(
+    insert(SeenMessage).values(
+        platform=bindparam("platform"), chat_external_id=bindparam("chat_external_id"),
+        message_id=bindparam("message_id"), seen_at=bindparam("seen_at"))
+    .on_conflict_do_nothing() for insert in (sqlite_insert, pg_insert))
 
 
 async def village_by_code(session: AsyncSession, code: str) -> Village | None:

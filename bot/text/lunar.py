@@ -80,6 +80,7 @@ def next_lunar(day: int, month: int | None, today: date, leap: bool = False,
     return None
 
 
+@lru_cache(maxsize=4096)
 def format_lunar(day: date, locale: str = "vi") -> str:
     """ "Rằm tháng Giêng", "mùng 10 tháng 3 âm lịch", "15/8 âm lịch (nhuận)" for a solar date."""
     lunar = to_lunar(day)
