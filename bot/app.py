@@ -72,6 +72,10 @@ class VillageBot:
         """Hand one message to the pipeline (what every adapter calls)."""
         await self.pipeline.handle(msg, messenger)
 
+    def admit(self, msg: IncomingMessage) -> None:
+        """A message has arrived and waits for its turn (see :meth:`Pipeline.admit`)."""
+        self.pipeline.admit(msg)
+
     async def start(self) -> None:
         """Migrate, start every configured platform and feature, then listen."""
         s = self.settings
@@ -205,6 +209,7 @@ class VillageBot:
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.web.stop()
+        await self.pipeline.close()
         await self.db.close()
         if self._run_lock is not None:
             self._run_lock.close()

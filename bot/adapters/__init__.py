@@ -39,6 +39,11 @@ class Host(Protocol):
         """Hand one incoming message to the pipeline."""
         ...
 
+    def admit(self, msg: IncomingMessage) -> None:
+        """Say a message has arrived, before it waits for its chat's turn (the pipeline
+        starts what needs no order: the redelivery check)."""
+        ...
+
     def menus(self, locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(everyone's, officials') command menus as (name, description) pairs."""
         ...

@@ -515,9 +515,11 @@ class TelegramAdapter:
         webhook: bool = False,
         poll_timeout: int = 30,
         concurrent_updates: int = 16,
+        admit: Callable[[IncomingMessage], None] | None = None,
     ) -> None:
         _quiet_ptb()
         self._dispatch = dispatch
+        self._admit = admit
         self.webhook = webhook
         self.poll_timeout = poll_timeout
         # aiohttp instead of PTB's default httpx: same wire format, less CPU per request
@@ -656,6 +658,8 @@ class TelegramAdapter:
         if not self.webhook:
             # polling never redelivers: _poll confirms a batch's offset with its next call
             incoming = replace(incoming, may_redeliver=False)
+        if self._admit is not None:
+            self._admit(incoming)  # a redelivery check starts now, not in its chat's turn
         self.order.submit(incoming.chat.id, incoming.sender.id, lambda: self._handle(incoming))
 
     async def set_webhook(self, url: str, secret: str) -> None:
@@ -779,7 +783,8 @@ async def start(host: Host) -> TelegramBots:
         for index, token in enumerate(tokens):
             adapter = TelegramAdapter(
                 token=token.get_secret_value(), api_base_url=s.telegram_api_base_url,
-                dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout)
+                dispatch=host.dispatch, webhook=is_webhook, poll_timeout=s.poll_timeout,
+                admit=host.admit)
             if len(tokens) > 1:
                 adapter._dispatch = _stamped(host.dispatch, adapter)
             try:

@@ -26,6 +26,7 @@ from bot.core.services import Services
 from bot.db import repo
 from bot.db.models import Village
 from bot.db.read_cache import KNOWN_TABLES, ReadCache
+from bot.db.seen_batch import Key, SeenBatch
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,32 @@ class Pipeline:
         self.known_cache = (ReadCache(services.db.engine, KNOWN_TABLES)
                             if services.db.is_sqlite else None)
         self._progress = asyncio.Event()
+        # PostgreSQL: redelivery checks batched on a connection of their own, started on arrival
+        self.seen = None if services.db.is_sqlite else SeenBatch(services.db.engine)
+        self._early: dict[Key, asyncio.Task[bool | None]] = {}
+
+    def admit(self, msg: IncomingMessage) -> None:
+        """Start the message's redelivery check now, before it waits for its chat's turn
+        (adapters call this as a message arrives; :meth:`handle` then awaits the answer)."""
+        if (self.seen is None or (msg.sender.is_bot and not msg.migrated_to)
+                or not self._needs_dedupe(msg)):
+            return
+        key = self._seen_key(msg)
+        if key not in self._early:
+            self._early[key] = asyncio.create_task(self.seen.mark(*key, self.services.clock.now()))
+
+    async def close(self) -> None:
+        """End the redelivery checker's connection (after the adapters have stopped)."""
+        for task in self._early.values():
+            task.cancel()
+        self._early.clear()
+        if self.seen is not None:
+            await self.seen.close()
+
+    @staticmethod
+    def _seen_key(msg: IncomingMessage) -> Key:
+        seen_id = f"cb:{msg.callback_id}" if msg.callback_id else msg.message_id
+        return (msg.platform.value, msg.chat.id, seen_id)
 
     async def handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
         """Process one message; never raises."""
@@ -93,11 +120,19 @@ class Pipeline:
     async def _handle(self, msg: IncomingMessage, messenger: Messenger) -> Context | None:
         services = self.services
         now = services.clock.now()
+        seen_key = self._seen_key(msg)
+        dedupe = self._needs_dedupe(msg)
+        if dedupe and self.seen is not None:
+            early = self._early.pop(seen_key, None)
+            fresh = await (early if early is not None else self.seen.mark(*seen_key, now))
+            if fresh is False:
+                log.info("dropped duplicate %s message %s", msg.platform, msg.message_id)
+                return None
+            dedupe = fresh is None  # unknown (no connection): checked through the session
         async with services.db.session() as session:
-            seen_id = f"cb:{msg.callback_id}" if msg.callback_id else msg.message_id
+            seen_id = seen_key[2]
             known = None if msg.migrated_to else await repo.load_known(
                 session, msg.chat, msg.sender, self.known_cache)
-            dedupe = self._needs_dedupe(msg)
             if known is not None and not dedupe and known.member and not session.dirty:
                 # nothing to write before the handler: no lock, no commit, no round trip
                 chat, person, roles, village = (known.chat, known.person, known.roles,
