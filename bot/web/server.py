@@ -92,7 +92,12 @@ class WebServer:
                 setup(self.app, self.services)
 
     async def healthz(self, _request: web.Request) -> web.Response:
-        """Liveness for operators: platforms running and the database answering."""
+        """Liveness for operators: platforms running and the database answering.
+
+        ``read_caches`` is informational (never turns it red): ``live``, ``partial`` or
+        ``bypassed`` on PostgreSQL (bypassed: correct, every read goes to the database),
+        ``local`` on SQLite.
+        """
         try:
             async with self.services.db.engine.connect() as conn:
                 await conn.exec_driver_sql("SELECT 1")
@@ -102,7 +107,8 @@ class WebServer:
         polling = {name: "alive" if alive() else "dead" for name, alive in self.polling.items()}
         healthy = db == "ok" and "dead" not in polling.values()
         body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "database": db,
-                                "platforms": sorted(p.value for p in self.services.messengers)}
+                                "platforms": sorted(p.value for p in self.services.messengers),
+                                "read_caches": self.services.db.read_caches}
         if polling:
             body["polling"] = polling
         return web.json_response(body, status=200 if healthy else 503)
