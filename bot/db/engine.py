@@ -106,10 +106,10 @@ class Database:
             await self.cache_listener.start()
 
     @property
-    def read_caches(self) -> str:
-        """For /healthz: ``local`` (SQLite), else the listener's ``live``, ``partial`` or
-        ``bypassed``."""
-        return "local" if self.cache_listener is None else self.cache_listener.state
+    def read_cache_state(self) -> str | None:
+        """For /healthz on PostgreSQL: the listener's ``live``, ``partial`` or ``bypassed``
+        (None on SQLite, whose caches need no listener)."""
+        return None if self.cache_listener is None else self.cache_listener.state
 
     @property
     def is_sqlite(self) -> bool:

@@ -94,9 +94,9 @@ class WebServer:
     async def healthz(self, _request: web.Request) -> web.Response:
         """Liveness for operators: platforms running and the database answering.
 
-        ``read_caches`` is informational (never turns it red): ``live``, ``partial`` or
-        ``bypassed`` on PostgreSQL (bypassed: correct, every read goes to the database),
-        ``local`` on SQLite.
+        ``read_caches`` (PostgreSQL only) is informational and never turns it red: ``live``,
+        ``partial`` (some cached table has no change trigger) or ``bypassed`` (not hearing other
+        processes' changes: still correct, every read goes to the database).
         """
         try:
             async with self.services.db.engine.connect() as conn:
@@ -107,10 +107,12 @@ class WebServer:
         polling = {name: "alive" if alive() else "dead" for name, alive in self.polling.items()}
         healthy = db == "ok" and "dead" not in polling.values()
         body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "database": db,
-                                "platforms": sorted(p.value for p in self.services.messengers),
-                                "read_caches": self.services.db.read_caches}
+                                "platforms": sorted(p.value for p in self.services.messengers)}
         if polling:
             body["polling"] = polling
+        caches = self.services.db.read_cache_state
+        if caches is not None:
+            body["read_caches"] = caches
         return web.json_response(body, status=200 if healthy else 503)
 
     def add_webhook(self, platform: str, handler: Webhook) -> None:
