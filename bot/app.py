@@ -83,6 +83,7 @@ class VillageBot:
 
         self._run_lock = hold_run_lock(self.db.url)  # `villagebot restore` waits for us
         await self.db.upgrade()
+        await self.db.start_cache_listener()  # PostgreSQL: the read caches go live
         if s.web_chat_beside_platforms:
             await self._start_demo_bot()
         for spec in PLATFORMS:
@@ -155,6 +156,7 @@ class VillageBot:
                                           routers=self.routers, webchat_demo=self.webchat_demo)
         demo.web_app = self.web.app  # its routes on our server
         await demo.db.upgrade()
+        await demo.db.start_cache_listener()
         demo.adapters[Platform.WEB] = await spec_of(Platform.WEB).start(demo)
         await demo._start_workers()
 

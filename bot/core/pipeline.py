@@ -47,9 +47,8 @@ class Pipeline:
         services.commands = self.table
         self.handled = 0
         self._write_lock = asyncio.Lock() if services.db.is_sqlite else None
-        # one process owns a SQLite file, so its lookups can be cached (bot/db/read_cache.py)
-        self.known_cache = (ReadCache(services.db.engine, KNOWN_TABLES)
-                            if services.db.is_sqlite else None)
+        # PostgreSQL: live while other processes' changes are heard (bot/db/read_cache.py)
+        self.known_cache: ReadCache | None = services.db.read_cache(KNOWN_TABLES)
         self._progress = asyncio.Event()
         # PostgreSQL: redelivery checks batched on a connection of their own, started on arrival
         self.seen = None if services.db.is_sqlite else SeenBatch(services.db.engine)

@@ -17,6 +17,9 @@ from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.db.cache_listener import CacheListener
+from bot.db.read_cache import ReadCache
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -79,7 +82,7 @@ def make_engine(url: str) -> AsyncEngine:
 
 
 class Database:
-    """The engine plus a session factory."""
+    """The engine, a session factory and (PostgreSQL) the read caches' change listener."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -87,6 +90,26 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        # other processes write to PostgreSQL: its caches hear of their commits (or bypass)
+        self.cache_listener = None if self.is_sqlite else CacheListener(self.engine)
+
+    def read_cache(self, watched: frozenset[str], *, max_entries: int = 4096,
+                   ttl: float = 60.0) -> ReadCache:
+        """A read cache of the ``watched`` tables, right for this database (see read_cache.py):
+        on PostgreSQL live only while :meth:`start_cache_listener` 's listener hears them."""
+        return ReadCache(self.engine, watched, max_entries=max_entries, ttl=ttl,
+                         listener=self.cache_listener)
+
+    async def start_cache_listener(self) -> None:
+        """PostgreSQL: start hearing other processes' changes (the caches go live)."""
+        if self.cache_listener is not None:
+            await self.cache_listener.start()
+
+    @property
+    def read_cache_state(self) -> str | None:
+        """For /healthz on PostgreSQL: the listener's ``live``, ``partial`` or ``bypassed``
+        (None on SQLite, whose caches need no listener)."""
+        return None if self.cache_listener is None else self.cache_listener.state
 
     @property
     def is_sqlite(self) -> bool:
@@ -128,7 +151,9 @@ class Database:
         return bool(stored) and stored == script_heads()
 
     async def close(self) -> None:
-        """Dispose of the connection pool."""
+        """Stop the change listener and dispose of the connection pool."""
+        if self.cache_listener is not None:
+            await self.cache_listener.stop()
         await self.engine.dispose()
 
 

@@ -1,4 +1,4 @@
-"""In-process caches of hot reads on SQLite, emptied by any write to the tables they read.
+"""In-process caches of hot reads, emptied by any write to the tables they read.
 
 Every update needs its chat, sender, the sender's roles and the chat's village (``known`` in
 the pipeline), and ``/lich-hop`` its village's meetings; each query costs ~0.5 ms through the
@@ -8,9 +8,20 @@ session or raw statement of this process, empties that cache at once, and the ca
 bypassed until that writer's connection is back in the pool (its transaction committed or
 rolled back), so a read racing an uncommitted change is never stored.
 
-Only for SQLite, where one bot process owns the database file.  With PostgreSQL several
-processes write; there the lookup always goes to the database.  A change made behind the bot's
-back (the ``sqlite3`` shell while it runs) is seen within ``ttl`` seconds.
+SQLite: one bot process owns the database file; a change made behind the bot's back (the
+``sqlite3`` shell while it runs) is seen within ``ttl`` seconds.
+
+PostgreSQL: several processes write, so a cache is also bound to the process's
+:class:`~bot.db.cache_listener.CacheListener` (make caches with :meth:`Database.read_cache
+<bot.db.engine.Database.read_cache>`).  Every commit to a cached table, by any process or
+psql, sends a notification (migration 0015) that empties the caches watching it; another
+process's commit is seen once its notification arrives (typically well under a millisecond on
+a local server).  While the listener is not listening (not started, connection lost,
+reconnecting) or a watched table lacks the trigger, the cache is bypassed: nothing is served
+or stored, every read goes to the database.  A listening connection that dies silently
+(network partition) is noticed by its ping within ~``check_interval + ping_timeout`` (8 s);
+``ttl`` bounds everything else.  Every change of state empties the cache and bumps
+:attr:`ReadCache.generation`, so a read in flight at that moment is never stored.
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -41,12 +52,25 @@ def touched_table(statement: str) -> str | None:
     return found.group(1).lower() if found else "*"
 
 
+class Listener(Protocol):
+    """What gates a cache on PostgreSQL (:class:`bot.db.cache_listener.CacheListener`)."""
+
+    def register(self, cache: ReadCache) -> None:
+        """Keep ``cache`` live only while every change to its tables is heard."""
+        ...
+
+
 class ReadCache:
-    """A bounded LRU of reads, emptied by any write to the ``watched`` tables."""
+    """A bounded LRU of reads, emptied by any write to the ``watched`` tables.
+
+    With a ``listener`` (PostgreSQL) it is bypassed unless the listener sets it :attr:`live`.
+    """
 
     def __init__(self, engine: AsyncEngine, watched: frozenset[str], *, max_entries: int = 4096,
-                 ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic,
+                 listener: Listener | None = None) -> None:
         self.watched = watched
+        self.live = listener is None  # False: bypassed (get misses, put stores nothing)
         self.max_entries, self.ttl, self._monotonic = max_entries, ttl, monotonic
         self._pending = f"villagebot_writer_{id(self)}"  # marks a connection in pool info
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
@@ -57,10 +81,13 @@ class ReadCache:
         event.listen(engine.sync_engine.pool, "checkin", self._on_release)
         event.listen(engine.sync_engine.pool, "invalidate", self._on_release)
         event.listen(engine.sync_engine.pool, "close", self._on_release)
+        if listener is not None:
+            listener.register(self)
 
     def get(self, key: Hashable) -> Any | None:
-        """The cached value, or None (also while a write to a watched table is unfinished)."""
-        if self.writers:
+        """The cached value, or None (also while a write to a watched table is unfinished, or
+        while bypassed)."""
+        if self.writers or not self.live:
             return None
         found = self._entries.get(key)
         if found is None or found[0] <= self._monotonic():
@@ -72,7 +99,7 @@ class ReadCache:
 
     def put(self, key: Hashable, value: Any, generation: int) -> None:
         """Store ``value`` read when :attr:`generation` was ``generation`` (dropped if stale)."""
-        if self.writers or generation != self.generation:
+        if self.writers or not self.live or generation != self.generation:
             return
         self._entries[key] = (self._monotonic() + self.ttl, value)
         self._entries.move_to_end(key)
@@ -83,6 +110,11 @@ class ReadCache:
         """Forget everything (and make reads in flight unstorable)."""
         self.generation += 1
         self._entries.clear()
+
+    def set_live(self, live: bool) -> None:
+        """Serve and store (``True``) or bypass; either way start empty."""
+        self.live = live
+        self.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

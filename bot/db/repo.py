@@ -99,8 +99,8 @@ async def load_known(
 ) -> Known | None:
     """Chat, person, active roles and the chat's village in ONE query; None on first sight.
 
-    The hot path of every update: one round trip instead of four, none when ``cache`` (SQLite)
-    holds the pair.  Title and name changes are applied to the loaded rows like
+    The hot path of every update: one round trip instead of four, none when ``cache`` holds the
+    pair.  Title and name changes are applied to the loaded rows like
     :func:`upsert_chat` and :func:`upsert_person` do.
     """
     key = (chat.platform.value, chat.id, sender.platform.value, sender.id)

@@ -92,7 +92,12 @@ class WebServer:
                 setup(self.app, self.services)
 
     async def healthz(self, _request: web.Request) -> web.Response:
-        """Liveness for operators: platforms running and the database answering."""
+        """Liveness for operators: platforms running and the database answering.
+
+        ``read_caches`` (PostgreSQL only) is informational and never turns it red: ``live``,
+        ``partial`` (some cached table has no change trigger) or ``bypassed`` (not hearing other
+        processes' changes: still correct, every read goes to the database).
+        """
         try:
             async with self.services.db.engine.connect() as conn:
                 await conn.exec_driver_sql("SELECT 1")
@@ -105,6 +110,9 @@ class WebServer:
                                 "platforms": sorted(p.value for p in self.services.messengers)}
         if polling:
             body["polling"] = polling
+        caches = self.services.db.read_cache_state
+        if caches is not None:
+            body["read_caches"] = caches
         return web.json_response(body, status=200 if healthy else 503)
 
     def add_webhook(self, platform: str, handler: Webhook) -> None:

@@ -574,12 +574,11 @@ async def list_meetings(ctx: Context) -> None:
 
 
 class MeetingListing:
-    """The /lich-hop cache on SQLite (one process owns the file); none on PostgreSQL."""
+    """The /lich-hop cache (PostgreSQL: live while other processes' changes are heard)."""
 
     def __init__(self, services: Services) -> None:
-        db = services.db
-        self.cache = (ReadCache(db.engine, mrepo.LISTING_TABLES, max_entries=1024)
-                      if db.is_sqlite else None)
+        self.cache: ReadCache | None = services.db.read_cache(mrepo.LISTING_TABLES,
+                                                              max_entries=1024)
 
 
 def _listing_cache(ctx: Context) -> ReadCache | None:
