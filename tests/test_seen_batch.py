@@ -48,6 +48,8 @@ async def test_ids_arriving_together_take_one_statement(db: Database) -> None:
                                      seen.mark("zalo", "-100", "7", NOW))
         assert again == [False, True, True]  # the platform is part of the id
         assert seen.statements == 2
+        # its records are committed without waiting for the WAL flush (see seen_batch.py)
+        assert await seen._conn.fetchval("SHOW synchronous_commit") == "off"
     finally:
         await seen.close()
 

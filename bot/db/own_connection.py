@@ -13,15 +13,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
-async def connect(engine: AsyncEngine, application_name: str) -> Any:
-    """A new asyncpg connection to the engine's database, named ``application_name``."""
+async def connect(engine: AsyncEngine, application_name: str, **settings: str) -> Any:
+    """A new asyncpg connection to the engine's database, named ``application_name``, with
+    these server ``settings`` for its session."""
     import asyncpg
 
     _args, params = engine.dialect.create_connect_args(engine.url)
     accepted = inspect.signature(asyncpg.connect).parameters
     params = {k: v for k, v in params.items() if k in accepted}
     params.setdefault("timeout", 10)
-    params["server_settings"] = {"application_name": application_name}
+    params["server_settings"] = {"application_name": application_name, **settings}
     return await asyncpg.connect(**params)
 
 

@@ -7,6 +7,14 @@ update that arrives while one statement is in flight go into the next single
 ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (autocommit: recorded once it answers), and the
 pipeline starts the check when the update arrives, before it waits for its chat's turn.
 
+Its session commits asynchronously (``synchronous_commit = off``): a record is visible to every
+other session at once, but the server does not wait for its WAL flush (that wait was most of
+the check's time and nearly all of its tail: p99 8.7 → 1.5 ms, docs/benchmarks.md).  A server
+crash can lose the last fraction of a second of records, and only those of updates that wrote
+nothing: a handler's own (synchronous) commit flushes the WAL up to its commit record, which
+follows the update's record.  So at worst a read-only answer (``/lich-hop``) is sent again for
+an update that Telegram redelivers across a database crash.
+
 When the connection fails, :meth:`SeenBatch.mark` answers None for a second (``retry_after``)
 and the pipeline records the id through its session as before.
 """
@@ -75,7 +83,8 @@ class SeenBatch:
             first.setdefault(key, now)
         try:
             if self._conn is None or self._conn.is_closed():
-                self._conn = await own_connection.connect(self.engine, "villagebot-seen")
+                self._conn = await own_connection.connect(self.engine, "villagebot-seen",
+                                                          synchronous_commit="off")
             rows = await self._conn.fetch(
                 _INSERT, [k[0] for k in first], [k[1] for k in first], [k[2] for k in first],
                 list(first.values()), timeout=self.timeout)
