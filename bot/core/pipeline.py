@@ -24,6 +24,7 @@ from bot.core.roles import extra_official
 from bot.core.router import Command, CommandTable, Role, Router
 from bot.core.services import Services
 from bot.db import repo
+from bot.db.engine import idle
 from bot.db.models import Village
 from bot.db.read_cache import KNOWN_TABLES, ReadCache
 from bot.db.seen_batch import Key, SeenBatch
@@ -52,7 +53,7 @@ class Pipeline:
         self._progress = asyncio.Event()
         # PostgreSQL: redelivery checks batched on a connection of their own, started on arrival
         self.seen = None if services.db.is_sqlite else SeenBatch(services.db.engine)
-        self._early: dict[Key, asyncio.Task[bool | None]] = {}
+        self._early: dict[Key, asyncio.Future[bool | None]] = {}
 
     def admit(self, msg: IncomingMessage) -> None:
         """Start the message's redelivery check now, before it waits for its chat's turn
@@ -62,12 +63,12 @@ class Pipeline:
             return
         key = self._seen_key(msg)
         if key not in self._early:
-            self._early[key] = asyncio.create_task(self.seen.mark(*key, self.services.clock.now()))
+            self._early[key] = self.seen.submit(*key, self.services.clock.now())
 
     async def close(self) -> None:
         """End the redelivery checker's connection (after the adapters have stopped)."""
-        for task in self._early.values():
-            task.cancel()
+        for future in self._early.values():
+            future.cancel()
         self._early.clear()
         if self.seen is not None:
             await self.seen.close()
@@ -123,7 +124,7 @@ class Pipeline:
         dedupe = self._needs_dedupe(msg)
         if dedupe and self.seen is not None:
             early = self._early.pop(seen_key, None)
-            fresh = await (early if early is not None else self.seen.mark(*seen_key, now))
+            fresh = await (early if early is not None else self.seen.submit(*seen_key, now))
             if fresh is False:
                 log.info("dropped duplicate %s message %s", msg.platform, msg.message_id)
                 return None
@@ -183,7 +184,8 @@ class Pipeline:
             await self._route(ctx)
             # say it only when it is saved: commit, then send what the handler said (the
             # chat's next update may start its work now; its replies wait for these)
-            await session.commit()
+            if not idle(session):
+                await session.commit()
             await committed(plain=ctx.only_replies)
             await ctx.send_held()
             return ctx

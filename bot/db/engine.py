@@ -81,6 +81,18 @@ def make_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+def idle(session: AsyncSession) -> bool:
+    """True when committing ``session`` would do nothing: no ORM change pending and no
+    connection taken in its transaction (a cache hit merges rows with ``load=False``, which
+    begins a transaction without touching the database)."""
+    sync = session.sync_session
+    trans = sync.get_transaction()
+    if trans is None:
+        return True
+    # SessionTransaction keeps its connections in ``_connections`` (SQLAlchemy 2.1, pinned)
+    return not trans._connections and sync._is_clean()
+
+
 class Database:
     """The engine, a session factory and (PostgreSQL) the read caches' change listener."""
 
@@ -122,9 +134,9 @@ class Database:
         async with self._sessions() as session:
             try:
                 yield session
-                # no transaction → nothing pending (add, merge and execute all begin one):
-                # skip the commit, which would begin and end an empty one
-                if session.in_transaction():
+                # nothing pending and no connection used: skip the commit, which would
+                # begin (or end) an empty transaction
+                if not idle(session):
                     await session.commit()
             except BaseException:
                 await session.rollback()

@@ -60,13 +60,19 @@ class SeenBatch:
                    now: datetime) -> bool | None:
         """Record the id: True on first sight, False for a redelivery, None when unknown
         (no connection; check another way)."""
-        if self._closed or self._monotonic() < self._down_until:
-            return None
+        return await self.submit(platform, chat_id, message_id, now)
+
+    def submit(self, platform: str, chat_id: str, message_id: str,
+               now: datetime) -> asyncio.Future[bool | None]:
+        """:meth:`mark`, started now: the future of its answer (no task per id)."""
         future: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
+        if self._closed or self._monotonic() < self._down_until:
+            future.set_result(None)
+            return future
         self._queue.append(((platform, chat_id, message_id), now, future))
         if self._runner is None:
             self._runner = asyncio.create_task(self._run(), name="villagebot-seen-batch")
-        return await future
+        return future
 
     async def _run(self) -> None:
         try:
