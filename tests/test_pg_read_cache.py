@@ -132,6 +132,26 @@ async def test_a_cache_hit_on_postgresql_sends_no_query(two) -> None:  # type: i
     assert cache.hits == 1
 
 
+async def test_a_connection_that_stops_hearing_notifications_is_replaced(two) -> None:  # type: ignore[no-untyped-def]
+    """A connection that still answers queries but hears nothing (what a transaction-pooling
+    proxy does to LISTEN; here an UNLISTEN) takes the caches out at its next check."""
+    a, _b = two
+    listener = a.cache_listener
+    assert listener is not None
+    await listener.stop()  # restarted with short checks for the test
+    listener.check_interval, listener.ping_timeout, listener.min_backoff = 0.1, 0.3, 0.1
+    await listener.start()
+    assert listener.up
+    cache = a.read_cache(KNOWN_TABLES)
+    connects = listener.connects
+    await listener._conn.execute("UNLISTEN villagebot_cache")
+    _stored(cache)  # the deaf connection is not noticed before its check
+    await _until(lambda: not listener.up, "the check notices nothing comes back")
+    assert cache.get("k") is None
+    await _until(lambda: listener.up and listener.connects > connects, "a new connection")
+    _stored(cache)
+
+
 async def test_while_the_listener_is_down_nothing_is_cached(two) -> None:  # type: ignore[no-untyped-def]
     a, b = two
     listener = a.cache_listener

@@ -14,6 +14,11 @@ bypassed and every read goes to the database — slower, never stale.  Losing th
 empties the caches at once; the listener reconnects in the background (backoff
 ``min_backoff`` → ``max_backoff``) and, once listening again, empties them once more
 (notifications sent while it was away are lost) before they go live.
+
+The ping is a notification the connection sends itself and must hear back: a connection that
+answers queries but no longer hears notifications (a transaction-pooling proxy such as
+PgBouncer in ``pool_mode=transaction``, where LISTEN stays on whichever server connection ran
+it; an UNLISTEN) never makes the caches live, or takes them out within one check.
 """
 
 from __future__ import annotations
@@ -56,7 +61,9 @@ class CacheListener:
         self.up = False  # True only while LISTEN is in force on a live connection
         self.covered: frozenset[str] = frozenset()  # tables carrying the notify trigger
         self.connects = 0  # successful LISTENs so far
-        self.notifications = 0
+        self.notifications = 0  # table notifications heard (not counting the probes)
+        self._probe = 0
+        self._heard = asyncio.Event()  # the latest probe came back
         self._caches: list[ReadCache] = []
         self._warned: set[frozenset[str]] = set()
         self._conn: Any = None
@@ -92,6 +99,9 @@ class CacheListener:
         return True
 
     def _on_notify(self, _conn: Any, _pid: int, _channel: str, table: str) -> None:
+        if table == f"?probe:{self._probe}":
+            self._heard.set()
+            return
         self.notifications += 1
         for cache in self._caches:
             if table in cache.watched:
@@ -156,6 +166,7 @@ class CacheListener:
         conn.add_termination_listener(self._on_terminated)
         await conn.add_listener(CHANNEL, self._on_notify)
         self.covered = frozenset(row[0] for row in await conn.fetch(_COVERED))
+        await self._echo()
         self.connects += 1
         self._become_up()
         if self.connects > 1:
@@ -174,8 +185,20 @@ class CacheListener:
                     await self._lost.wait()
             if self._lost.is_set() or self._conn is None or self._conn.is_closed():
                 return
+            await self._echo()
+
+    async def _echo(self) -> None:
+        """Send ourselves a probe notification; raise unless it comes back in time."""
+        self._probe += 1
+        self._heard.clear()
+        try:
             async with asyncio.timeout(self.ping_timeout):
-                await self._conn.fetchval("SELECT 1")
+                await self._conn.execute("SELECT pg_notify($1, $2)", CHANNEL,
+                                         f"?probe:{self._probe}")
+                await self._heard.wait()
+        except TimeoutError:
+            raise RuntimeError("the listening connection does not hear its own notification "
+                               "(a transaction-pooling proxy in between?)") from None
 
     async def _close(self) -> None:
         conn, self._conn = self._conn, None
