@@ -82,8 +82,8 @@ def crc16_ccitt_false(data: bytes) -> int:
 
 
 def _fold_ascii(text: str) -> str:
-    """Vietnamese text -> ASCII without diacritics (đ/Đ -> d/D)."""
-    text = text.replace("\u0111", "d").replace("\u0110", "D")  # đ/Đ do not decompose
+    """Vietnamese text -> ASCII without diacritics (d with stroke -> d)."""
+    text = text.replace("\u0111", "d").replace("\u0110", "D")  # d/D with stroke: no NFD
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
