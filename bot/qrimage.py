@@ -63,7 +63,7 @@ def _line_height(font: _Font) -> int:
     if isinstance(font, ImageFont.FreeTypeFont):
         ascent, descent = font.getmetrics()
         return int((ascent + descent) * 1.15)
-    bbox = font.getbbox("\u00c1\u1eb6gy")  # tallest accents (A acute, A breve with dot) and descenders
+    bbox = font.getbbox("\u00c1\u1eb6gy")  # tallest accents (A acute, A breve dot), descenders
     return int((bbox[3] - bbox[1]) * 1.4)
 
 
