@@ -39,13 +39,13 @@ async def db(pg_url: str):  # noqa: F811
 async def test_ids_arriving_together_take_one_statement(db: Database) -> None:
     seen = SeenBatch(db.engine)
     try:
-        first = await asyncio.gather(*(seen.mark("telegram", "-100", str(i), NOW)
+        first = await asyncio.gather(*(seen.submit("telegram", "-100", str(i), NOW)
                                        for i in range(50)))
         assert first == [True] * 50
         assert seen.statements == 1
-        again = await asyncio.gather(seen.mark("telegram", "-100", "7", NOW),
-                                     seen.mark("telegram", "-100", "50", NOW),
-                                     seen.mark("zalo", "-100", "7", NOW))
+        again = await asyncio.gather(seen.submit("telegram", "-100", "7", NOW),
+                                     seen.submit("telegram", "-100", "50", NOW),
+                                     seen.submit("zalo", "-100", "7", NOW))
         assert again == [False, True, True]  # the platform is part of the id
         assert seen.statements == 2
         # its records are committed without waiting for the WAL flush (see seen_batch.py)
@@ -57,7 +57,7 @@ async def test_ids_arriving_together_take_one_statement(db: Database) -> None:
 async def test_the_same_id_twice_in_one_batch_is_new_once(db: Database) -> None:
     seen = SeenBatch(db.engine)
     try:
-        got = await asyncio.gather(*(seen.mark("telegram", "-100", "42", NOW) for _ in range(3)))
+        got = await asyncio.gather(*(seen.submit("telegram", "-100", "42", NOW) for _ in range(3)))
         assert sorted(got) == [False, False, True]
     finally:
         await seen.close()
@@ -67,8 +67,8 @@ async def test_two_processes_share_the_record(db: Database, pg_url: str) -> None
     other = Database(pg_url)
     a, b = SeenBatch(db.engine), SeenBatch(other.engine)
     try:
-        assert await a.mark("zalo", "g1", "m1", NOW) is True
-        assert await b.mark("zalo", "g1", "m1", NOW) is False
+        assert await a.submit("zalo", "g1", "m1", NOW) is True
+        assert await b.submit("zalo", "g1", "m1", NOW) is False
         # the session path (the fallback) sees the batch's record, too
         from bot.db import repo
 
@@ -84,7 +84,7 @@ async def test_a_killed_connection_is_reopened(db: Database, pg_url: str) -> Non
     clock = [100.0]
     seen = SeenBatch(db.engine, retry_after=1.0, monotonic=lambda: clock[0])
     try:
-        assert await seen.mark("telegram", "c", "1", NOW) is True
+        assert await seen.submit("telegram", "c", "1", NOW) is True
         conn = await asyncpg.connect(_dsn(pg_url))
         try:
             killed = await conn.fetchval(
@@ -94,13 +94,13 @@ async def test_a_killed_connection_is_reopened(db: Database, pg_url: str) -> Non
             await conn.close()
         assert killed == 1
         # unknown (the session decides) if the statement met the dead connection, else new
-        assert await seen.mark("telegram", "c", "2", NOW) in (None, True)
+        assert await seen.submit("telegram", "c", "2", NOW) in (None, True)
         clock[0] += 1.5
-        assert await seen.mark("telegram", "c", "1", NOW) is False  # on a new connection
-        assert await seen.mark("telegram", "c", "3", NOW) is True
+        assert await seen.submit("telegram", "c", "1", NOW) is False  # on a new connection
+        assert await seen.submit("telegram", "c", "3", NOW) is True
     finally:
         await seen.close()
-    assert await seen.mark("telegram", "c", "9", NOW) is None  # closed
+    assert await seen.submit("telegram", "c", "9", NOW) is None  # closed
 
 
 async def test_no_server_answers_unknown_and_waits_before_retrying(
@@ -111,12 +111,12 @@ async def test_no_server_answers_unknown_and_waits_before_retrying(
     clock = [100.0]
     seen = SeenBatch(dead.engine, retry_after=1.0, monotonic=lambda: clock[0])
     try:
-        assert await seen.mark("telegram", "c", "1", NOW) is None
+        assert await seen.submit("telegram", "c", "1", NOW) is None
         assert seen.failures == 1
-        assert await seen.mark("telegram", "c", "1", NOW) is None  # no new attempt yet
+        assert await seen.submit("telegram", "c", "1", NOW) is None  # no new attempt yet
         assert seen.failures == 1
         clock[0] += 1.5
-        assert await seen.mark("telegram", "c", "1", NOW) is None  # tried again, still down
+        assert await seen.submit("telegram", "c", "1", NOW) is None  # tried again, still down
         assert seen.failures == 2 and seen.statements == 0
     finally:
         await seen.close()

@@ -26,7 +26,7 @@ from bot.core.services import Services
 from bot.db import repo
 from bot.db.engine import idle
 from bot.db.models import Village
-from bot.db.read_cache import KNOWN_TABLES, ReadCache
+from bot.db.read_cache import KNOWN_TABLES
 from bot.db.seen_batch import Key, SeenBatch
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class Pipeline:
         self.handled = 0
         self._write_lock = asyncio.Lock() if services.db.is_sqlite else None
         # PostgreSQL: live while other processes' changes are heard (bot/db/read_cache.py)
-        self.known_cache: ReadCache | None = services.db.read_cache(KNOWN_TABLES)
+        self.known_cache = services.db.read_cache(KNOWN_TABLES)
         self._progress = asyncio.Event()
         # PostgreSQL: redelivery checks batched on a connection of their own, started on arrival
         self.seen = None if services.db.is_sqlite else SeenBatch(services.db.engine)

@@ -95,7 +95,7 @@ _KNOWN = (
 
 
 async def load_known(
-    session: AsyncSession, chat: ChatRef, sender: UserRef, cache: ReadCache | None = None
+    session: AsyncSession, chat: ChatRef, sender: UserRef, cache: ReadCache
 ) -> Known | None:
     """Chat, person, active roles and the chat's village in ONE query; None on first sight.
 
@@ -104,7 +104,7 @@ async def load_known(
     :func:`upsert_chat` and :func:`upsert_person` do.
     """
     key = (chat.platform.value, chat.id, sender.platform.value, sender.id)
-    cached = cache.get(key) if cache is not None else None
+    cached = cache.get(key)
     if cached is not None:
         merge = session.sync_session.merge  # no I/O with load=False
         found_chat, person, village = (merge(cached.chat, load=False),
@@ -114,7 +114,7 @@ async def load_known(
         roles = [merge(role, load=False) for role in cached.roles]
         member = cached.member
     else:
-        generation = cache.generation if cache is not None else 0
+        generation = cache.generation
         rows = (await session.exec(_KNOWN, params={
             "chat_platform": chat.platform.value, "chat_id": chat.id,
             "sender_platform": sender.platform.value, "sender_id": sender.id})).all()
@@ -123,11 +123,10 @@ async def load_known(
         found_chat, person, _role, village, member_id = rows[0]
         roles = [row[2] for row in rows if row[2] is not None]
         member = member_id is not None or not found_chat.is_group
-        if cache is not None:
-            cache.put(key, Known(detached(found_chat), detached(person),
-                                 [detached(r) for r in roles],
-                                 detached(village) if village is not None else None, member),
-                      generation)
+        cache.put(key, Known(detached(found_chat), detached(person),
+                             [detached(r) for r in roles],
+                             detached(village) if village is not None else None, member),
+                  generation)
     if chat.title and found_chat.title != chat.title:
         found_chat.title = chat.title
     if sender.name and person.display_name != sender.name:

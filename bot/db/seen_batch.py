@@ -15,7 +15,7 @@ nothing: a handler's own (synchronous) commit flushes the WAL up to its commit r
 follows the update's record.  So at worst a read-only answer (``/lich-hop``) is sent again for
 an update that Telegram redelivers across a database crash.
 
-When the connection fails, :meth:`SeenBatch.mark` answers None for a second (``retry_after``)
+When the connection fails, :meth:`SeenBatch.submit` answers None for a second (``retry_after``)
 and the pipeline records the id through its session as before.
 """
 
@@ -56,15 +56,10 @@ class SeenBatch:
         self._closed = False
         self.statements = self.failures = 0  # batches sent, batches failed
 
-    async def mark(self, platform: str, chat_id: str, message_id: str,
-                   now: datetime) -> bool | None:
-        """Record the id: True on first sight, False for a redelivery, None when unknown
-        (no connection; check another way)."""
-        return await self.submit(platform, chat_id, message_id, now)
-
     def submit(self, platform: str, chat_id: str, message_id: str,
                now: datetime) -> asyncio.Future[bool | None]:
-        """:meth:`mark`, started now: the future of its answer (no task per id)."""
+        """Record the id; the future's answer: True on first sight, False for a redelivery,
+        None when unknown (no connection; check another way).  No task per id."""
         future: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
         if self._closed or self._monotonic() < self._down_until:
             future.set_result(None)

@@ -577,11 +577,10 @@ class MeetingListing:
     """The /lich-hop cache (PostgreSQL: live while other processes' changes are heard)."""
 
     def __init__(self, services: Services) -> None:
-        self.cache: ReadCache | None = services.db.read_cache(mrepo.LISTING_TABLES,
-                                                              max_entries=1024)
+        self.cache = services.db.read_cache(mrepo.LISTING_TABLES, max_entries=1024)
 
 
-def _listing_cache(ctx: Context) -> ReadCache | None:
+def _listing_cache(ctx: Context) -> ReadCache:
     """The /lich-hop cache, created on first use."""
     return ctx.services.component(MeetingListing, lambda: MeetingListing(ctx.services)).cache
 

@@ -60,22 +60,20 @@ LISTING_TABLES = frozenset({"meeting", "rsvp"})
 
 
 async def listing(
-    session: AsyncSession, *, village_id: int, now: datetime, cache: ReadCache | None = None
+    session: AsyncSession, *, village_id: int, now: datetime, cache: ReadCache
 ) -> tuple[list[Meeting], dict[int, tuple[int, int]]]:
     """The ``/lich-hop`` list and its RSVP counts, for reading only (copies when cached).
 
     The cache keeps every scheduled meeting from 2 hours before the time it was read onwards,
     a superset of the window at any later ``now``, which is cut here.
     """
-    found = cache.get(village_id) if cache is not None else None
+    found = cache.get(village_id)
     if found is None or now < found[0]:
-        generation = cache.generation if cache is not None else 0
-        meetings = await upcoming(session, village_id=village_id, now=now,
-                                  days=None if cache is not None else LIST_DAYS)
+        generation = cache.generation
+        meetings = await upcoming(session, village_id=village_id, now=now, days=None)
         counts = await rsvp_counts(session, meeting_ids=[m.id or 0 for m in meetings])
         found = (now, meetings, counts)
-        if cache is not None:
-            cache.put(village_id, (now, [detached(m) for m in meetings], counts), generation)
+        cache.put(village_id, (now, [detached(m) for m in meetings], counts), generation)
     _read_at, meetings, counts = found
     last = now + timedelta(days=LIST_DAYS)
     return [m for m in meetings if now - LIST_GRACE <= m.starts_at <= last], counts
