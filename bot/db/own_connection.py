@@ -1,7 +1,8 @@
 """A PostgreSQL connection of a process's own, outside the pool (its session is its identity).
 
-Used by the leader election (the advisory lock lives and dies with the session) and by the
-outbox's claim marker (claims of a session that is gone are taken back).
+Used by the leader election (the advisory lock lives and dies with the session), the outbox's
+claim marker (claims of a session that is gone are taken back), the read caches' change
+listener (LISTEN belongs to a session) and the batched redelivery check (its own commit mode).
 """
 
 from __future__ import annotations
