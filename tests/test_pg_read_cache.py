@@ -132,6 +132,24 @@ async def test_a_cache_hit_on_postgresql_sends_no_query(two) -> None:  # type: i
     assert cache.hits == 1
 
 
+async def test_another_process_s_probe_is_not_a_change(two) -> None:  # type: ignore[no-untyped-def]
+    a, _b = two
+    listener = a.cache_listener
+    assert listener is not None
+    cache = a.read_cache(frozenset({"meeting"}))
+    _stored(cache)
+    before = listener.notifications
+    raw = await connect(a.url)
+    try:  # notifications of one session arrive in order: the probe before the change
+        await raw.execute("SELECT pg_notify('villagebot_cache', '?probe:not-ours')")
+        await raw.execute("SELECT pg_notify('villagebot_cache', 'person')")
+    finally:
+        await raw.close()
+    await _until(lambda: listener.notifications > before, "the change is heard")
+    assert listener.notifications == before + 1
+    assert cache.get("k") == "v", "neither empties a cache of meetings"
+
+
 async def test_a_connection_that_stops_hearing_notifications_is_replaced(two) -> None:  # type: ignore[no-untyped-def]
     """A connection that still answers queries but hears nothing (what a transaction-pooling
     proxy does to LISTEN; here an UNLISTEN) takes the caches out at its next check."""

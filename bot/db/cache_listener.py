@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "villagebot_cache"
 APPLICATION_NAME = "villagebot-cache"
+PROBE = "?probe:"  # payload prefix of the ping (no table is named so)
 # tables (visible in the search path) whose enabled trigger calls the notify function on
 # INSERT, UPDATE, DELETE and TRUNCATE (tgtype bits 4 | 8 | 16 | 32)
 _COVERED = """
@@ -62,7 +64,7 @@ class CacheListener:
         self.covered: frozenset[str] = frozenset()  # tables carrying the notify trigger
         self.connects = 0  # successful LISTENs so far
         self.notifications = 0  # table notifications heard (not counting the probes)
-        self._probe = 0
+        self._probe = ""  # the payload of our latest probe
         self._heard = asyncio.Event()  # the latest probe came back
         self._caches: list[ReadCache] = []
         self._warned: set[frozenset[str]] = set()
@@ -99,8 +101,9 @@ class CacheListener:
         return True
 
     def _on_notify(self, _conn: Any, _pid: int, _channel: str, table: str) -> None:
-        if table == f"?probe:{self._probe}":
-            self._heard.set()
+        if table.startswith(PROBE):  # every process hears every probe: only ours counts
+            if table == self._probe:
+                self._heard.set()
             return
         self.notifications += 1
         for cache in self._caches:
@@ -189,12 +192,11 @@ class CacheListener:
 
     async def _echo(self) -> None:
         """Send ourselves a probe notification; raise unless it comes back in time."""
-        self._probe += 1
+        self._probe = f"{PROBE}{secrets.token_hex(8)}"
         self._heard.clear()
         try:
             async with asyncio.timeout(self.ping_timeout):
-                await self._conn.execute("SELECT pg_notify($1, $2)", CHANNEL,
-                                         f"?probe:{self._probe}")
+                await self._conn.execute("SELECT pg_notify($1, $2)", CHANNEL, self._probe)
                 await self._heard.wait()
         except TimeoutError:
             raise RuntimeError("the listening connection does not hear its own notification "
